@@ -1,0 +1,1 @@
+"""kontakta_rules: Kontakta's rules as versioned, bilingual, cited data."""

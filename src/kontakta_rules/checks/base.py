@@ -1,0 +1,64 @@
+"""The base of the check vocabulary: what a rule file may name as ``check.kind``.
+
+Each kind is a small frozen attrs class holding its typed settings. Fields that name a
+ruleset parameter are declared with :func:`parameter_ref`, so the loader's lint pass can
+prove every reference points at a declared parameter of the right type and unit.
+Numbers never appear in a check directly: they live in parameters, each with its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+from attrs import field, frozen
+
+from ..vocabulary import ParameterType, SubjectKind, Unit
+
+_PARAMETER_META = "kontakta_rules.parameter"
+
+CHECK_KINDS: dict[str, type[Check]] = {}
+"""Every check kind by its ``kind`` tag, filled as check classes are defined."""
+
+
+@frozen
+class ParameterSpec:
+    """What a parameter-reference field accepts."""
+
+    type: ParameterType
+    unit: Unit | None = None
+
+
+def parameter_ref(type: ParameterType, unit: Unit | None = None, *, optional: bool = False) -> Any:
+    """A check field holding the *name* of a ruleset parameter of ``type`` and ``unit``."""
+    spec = ParameterSpec(type, unit)
+    if optional:
+        return field(default=None, metadata={_PARAMETER_META: spec})
+    return field(metadata={_PARAMETER_META: spec})
+
+
+@frozen
+class Check:
+    """Base of all check kinds. Subclasses set ``kind`` and ``subjects``."""
+
+    kind: ClassVar[str] = ""
+    subjects: ClassVar[frozenset[SubjectKind]] = frozenset()
+    automatic: ClassVar[bool] = True
+    """False for checks a person must make; ``list`` counts both."""
+
+    @classmethod
+    def __attrs_init_subclass__(cls) -> None:
+        if not cls.kind:
+            raise TypeError(f"{cls.__name__} must set a kind")
+        if cls.kind in CHECK_KINDS:
+            raise TypeError(f"check kind {cls.kind!r} is defined twice")
+        CHECK_KINDS[cls.kind] = cls
+
+    def parameter_refs(self) -> Iterator[tuple[str, str, ParameterSpec]]:
+        """``(field name, parameter name, spec)`` for every parameter this check uses."""
+        for a in attrs.fields(type(self)):
+            spec = a.metadata.get(_PARAMETER_META)
+            value = getattr(self, a.name)
+            if spec is not None and value is not None:
+                yield a.name, value, spec

@@ -1,0 +1,601 @@
+"""Files -> model: TOML ruleset and overlay files into frozen attrs objects.
+
+Structure (types, required and unknown keys, the check kind) is checked by a cattrs
+converter built once here; every problem in a file is collected, each naming the file and
+the path of the field (``rulesets/x/2017-07-01.toml: $.rules[3].check.validity: ...``).
+A lint pass then checks what types cannot: duplicate ids, empty texts, rule windows,
+parameter references, uncited numbers. Loading never evaluates a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import tomllib
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from attrs import frozen
+from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence
+from cattrs.errors import (
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
+from cattrs.gen import AttributeValidationNote
+
+from .checks import CHECK_KINDS, Check
+from .i18n import Message, N_
+from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Rule, Ruleset
+from .schedule import ScheduleError, parse_schedule
+from .text import LANGUAGES, Lang, Text
+from .vocabulary import ParameterType
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@frozen
+class Problem:
+    """One thing wrong with a file: where (file and field path) and what."""
+
+    source: str
+    path: str
+    message: Message
+
+    def render(self, lang: Lang = "en") -> str:
+        where = f"{self.source}: {self.path}" if self.path else self.source
+        return f"{where}: {self.message.render(lang)}"
+
+
+class LoadError(Exception):
+    """A file that cannot be used; ``problems`` holds every problem found, not only the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.render("en") for p in self.problems))
+
+    def render(self, lang: Lang) -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class _FieldProblem(Exception):
+    """Raised by structure hooks: ``message`` about the field at ``suffix`` below the hook."""
+
+    def __init__(self, message: Message, suffix: str = "") -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+        self.suffix = suffix
+
+
+def _expected(what: str, got: object) -> _FieldProblem:
+    return _FieldProblem(
+        Message("expected {what}, got {got}", {"what": Message(what), "got": _show(got)})
+    )
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Names of expected types, as msgids so they are translated inside messages.
+_AN_INTEGER = N_("an integer")
+_A_NUMBER = N_("a number")
+_A_STRING = N_("a string")
+_A_BOOLEAN = N_("true or false")
+_A_DATE = N_("a date (YYYY-MM-DD)")
+_A_LIST = N_("a list")
+_A_TABLE = N_("a table")
+_PRECISION_WORDS = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
+
+
+# --------------------------------------------------------------------------- converter
+
+
+def _strict(what: str, ok: Callable[[object], bool]) -> Callable[[object, Any], Any]:
+    def hook(value: object, _: Any) -> Any:
+        if not ok(value):
+            raise _expected(what, value)
+        return value
+
+    return hook
+
+
+def _structure_date(value: object, _: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _expected(_A_DATE, value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _expected(_A_DATE, value)
+
+
+def _one_of(values: Sequence[str], got: object) -> _FieldProblem:
+    return _FieldProblem(
+        Message(
+            "expected one of {values}, got {got}",
+            {"values": ", ".join(values), "got": _show(got)},
+        )
+    )
+
+
+def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
+    values = [m.value for m in cls]
+    if isinstance(value, str) and value in values:
+        return cls(value)
+    raise _one_of(values, value)
+
+
+def _literal_hook(tp: Any) -> Callable[[object, Any], Any]:
+    allowed = typing.get_args(tp)
+
+    def hook(value: object, _: Any) -> Any:
+        if value in allowed and type(value) is type(allowed[0]):
+            return value
+        raise _one_of([str(a) for a in allowed], value)
+
+    return hook
+
+
+def _is_literal(tp: Any) -> bool:
+    return typing.get_origin(tp) is typing.Literal
+
+
+def _is_homogenous_tuple(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=True)
+    scalars: list[tuple[type, str, Callable[[object], bool]]] = [
+        (int, _AN_INTEGER, lambda v: isinstance(v, int) and not isinstance(v, bool)),
+        (float, _A_NUMBER, lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+        (str, _A_STRING, lambda v: isinstance(v, str)),
+        (bool, _A_BOOLEAN, lambda v: isinstance(v, bool)),
+    ]
+    for kind, what, ok in scalars:
+        conv.register_structure_hook(kind, _strict(what, ok))
+    # A StrEnum is a str: this more specific class hook keeps the str hook off enums.
+    conv.register_structure_hook(enum.StrEnum, _structure_enum)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook_factory(_is_literal, _literal_hook)
+    # Parameter values are typed by the parameter's declared type, in a pass of their own.
+    conv.register_structure_hook(ParameterValue | None, lambda v, _: v)  # type: ignore[arg-type]
+    conv.register_structure_hook(Any, lambda v, _: v)
+
+    def tuple_factory(tp: Any) -> Callable[[object, Any], Any]:
+        inner = homogenous_tuple_structure_factory(tp, conv)
+
+        def hook(value: object, t: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                raise _expected(_A_LIST, value)
+            return inner(value, t)
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_homogenous_tuple, tuple_factory)
+
+    def mapping_factory(tp: Any) -> Callable[[object, Any], Any]:
+        inner = conv.gen_structure_mapping(tp)
+
+        def hook(value: object, t: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise _expected(_A_TABLE, value)
+            return inner(value, t)
+
+        return hook
+
+    conv.register_structure_hook_factory(
+        lambda tp: is_mapping(tp) and not is_sequence(tp), mapping_factory
+    )
+
+    def structure_check(value: object, _: Any) -> Check:
+        if not isinstance(value, Mapping):
+            raise _expected(_A_TABLE, value)
+        kind = value.get("kind")
+        if kind is None:
+            raise _FieldProblem(Message("required field missing"), ".kind")
+        cls = CHECK_KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            raise _FieldProblem(
+                Message(
+                    "unknown check kind {got}; known kinds: {kinds}",
+                    {"got": _show(kind), "kinds": ", ".join(sorted(CHECK_KINDS))},
+                ),
+                ".kind",
+            )
+        rest = {k: v for k, v in value.items() if k != "kind"}
+        return conv.structure(rest, cls)
+
+    conv.register_structure_hook_func(lambda tp: tp is Check, structure_check)
+
+    def structure_attrs_strict(cls: type) -> Callable[[object, Any], Any]:
+        inner = conv.gen_structure_attrs_fromdict(cls)
+
+        def hook(value: object, t: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise _expected(_A_TABLE, value)
+            return inner(value, t)
+
+        return hook
+
+    conv.register_structure_hook_factory(
+        lambda tp: attrs.has(tp) and tp is not Check,
+        structure_attrs_strict,
+    )
+    return conv
+
+
+CONVERTER = _make_converter()
+"""The one converter files are structured with."""
+
+
+# --------------------------------------------------------------------------- error paths
+
+
+def _path_part(key: object) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    text = str(key)
+    return f".{text}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", text) else f"[{text!r}]"
+
+
+def _alias(cls: type | None, name: str) -> str:
+    if cls is not None and attrs.has(cls):
+        for a in attrs.fields(cls):
+            if a.name == name:
+                return a.alias or name
+    return name
+
+
+def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str, Message]]:
+    if isinstance(exc, BaseValidationError):
+        inner_cls = getattr(exc, "cl", None)
+        for inner in exc.exceptions:
+            sub, sub_cls = path, None
+            for note in getattr(inner, "__notes__", []):
+                if isinstance(note, AttributeValidationNote):
+                    sub = path + _path_part(_alias(inner_cls, note.name))
+                    sub_cls = note.type if attrs.has(note.type) else None
+                elif isinstance(note, IterableValidationNote):
+                    sub = path + _path_part(note.index)
+            if isinstance(inner, KeyError) and sub != path:
+                yield sub, Message("required field missing")
+            else:
+                yield from _walk(inner, sub, sub_cls)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        allowed = sorted(a.alias or a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
+        for key in sorted(exc.extra_fields):
+            yield path + _path_part(key), Message(
+                "unknown key; allowed keys here: {allowed}", {"allowed": ", ".join(allowed)}
+            )
+    elif isinstance(exc, _FieldProblem):
+        yield path + exc.suffix, exc.message
+    elif isinstance(exc, KeyError):
+        yield path + _path_part(exc.args[0]), Message("required field missing")
+    else:
+        yield path, Message("invalid value: {detail}", {"detail": str(exc)})
+
+
+def _structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | None, list[Problem]]:
+    try:
+        return CONVERTER.structure(raw, cls), []
+    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes a Problem
+        return None, [Problem(source, path, msg) for path, msg in _walk(exc, "$", cls)]
+
+
+# --------------------------------------------------------------------------- parameter values
+
+
+def parse_parameter_value(ptype: ParameterType, value: object) -> ParameterValue:
+    """``value`` checked against ``ptype``; raises ``_FieldProblem`` with a relative path."""
+    if ptype is ParameterType.INTEGER:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise _expected(_AN_INTEGER, value)
+    if ptype is ParameterType.NUMBER:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        raise _expected(_A_NUMBER, value)
+    if ptype is ParameterType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        raise _expected(_A_BOOLEAN, value)
+    if ptype is ParameterType.STRING:
+        if isinstance(value, str):
+            return value
+        raise _expected(_A_STRING, value)
+    try:
+        return parse_schedule(value)
+    except ScheduleError as exc:
+        raise _FieldProblem(
+            Message("not a weekly schedule: {detail}", {"detail": exc.message}),
+            _path_part(exc.path) if exc.path else "",
+        ) from None
+
+
+def _raw_parameter_problems(raw: Mapping[str, Any], source: str) -> list[Problem]:
+    """Check declared values against declared types on the raw data, so these problems
+    are reported together with structural ones."""
+    problems: list[Problem] = []
+    params = raw.get("parameters")
+    if not isinstance(params, Mapping):
+        return problems
+    for name, p in params.items():
+        if not isinstance(p, Mapping) or "value" not in p:
+            continue
+        try:
+            ptype = ParameterType(p.get("type"))
+        except ValueError:
+            continue  # the structural pass reports the bad type
+        try:
+            parse_parameter_value(ptype, p["value"])
+        except _FieldProblem as exc:
+            path = f"$.parameters{_path_part(name)}.value{exc.suffix}"
+            problems.append(Problem(source, path, exc.message))
+    return problems
+
+
+def _typed_parameters(params: Mapping[str, Parameter]) -> dict[str, Parameter]:
+    return {
+        name: p
+        if p.value is None
+        else attrs.evolve(p, value=parse_parameter_value(p.type, p.value))
+        for name, p in params.items()
+    }
+
+
+# --------------------------------------------------------------------------- lint
+
+
+def _texts(obj: object, path: str) -> Iterator[tuple[str, Text]]:
+    if isinstance(obj, Text):
+        yield path, obj
+    elif attrs.has(type(obj)):
+        for a in attrs.fields(type(obj)):
+            yield from _texts(getattr(obj, a.name), path + _path_part(a.alias or a.name))
+    elif isinstance(obj, tuple):
+        for i, item in enumerate(obj):
+            yield from _texts(item, path + _path_part(i))
+    elif isinstance(obj, Mapping):
+        for key, item in obj.items():
+            yield from _texts(item, path + _path_part(key))
+
+
+def _lint_texts(obj: object, source: str) -> Iterator[Problem]:
+    for path, text in _texts(obj, "$"):
+        for lang in LANGUAGES:
+            if not text.get(lang).strip():
+                yield Problem(source, f"{path}.{lang}", Message("the text is empty"))
+
+
+def _lint_parameters(params: Mapping[str, Parameter], source: str) -> Iterator[Problem]:
+    for name, p in params.items():
+        numeric = isinstance(p.value, int | float) and not isinstance(p.value, bool)
+        if numeric and p.citation is None:
+            yield Problem(
+                source,
+                f"$.parameters{_path_part(name)}.citation",
+                Message("a numeric value needs a citation of its source"),
+            )
+
+
+def _lint_rules(
+    rules: Sequence[Rule],
+    params: Mapping[str, Parameter],
+    source: str,
+    *,
+    window: tuple[dt.date, dt.date | None] | None,
+) -> Iterator[Problem]:
+    first_seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        at = f"$.rules[{i}]"
+        if not ID_PATTERN.match(rule.id):
+            yield Problem(source, f"{at}.id", Message("ids are lower-case words joined by hyphens"))
+        if rule.id in first_seen:
+            yield Problem(
+                source,
+                f"{at}.id",
+                Message(
+                    "duplicate rule id {id} (first at $.rules[{first}])",
+                    {"id": rule.id, "first": first_seen[rule.id]},
+                ),
+            )
+        else:
+            first_seen[rule.id] = i
+        if not rule.applies_to:
+            yield Problem(source, f"{at}.applies_to", Message("name at least one subject kind"))
+        unsupported = [s.value for s in rule.applies_to if s not in rule.check.subjects]
+        if unsupported:
+            yield Problem(
+                source,
+                f"{at}.applies_to",
+                Message(
+                    "check kind {kind} cannot judge {subjects}",
+                    {"kind": rule.check.kind, "subjects": ", ".join(unsupported)},
+                ),
+            )
+        if window is not None:
+            start, end = window
+            if rule.effective_from is not None and rule.effective_from < start:
+                yield Problem(
+                    source,
+                    f"{at}.effective_from",
+                    Message(
+                        "the rule starts before its ruleset version ({version})",
+                        {"version": start.isoformat()},
+                    ),
+                )
+            rule_start = rule.effective_from or start
+            if rule.effective_until is not None and rule.effective_until <= rule_start:
+                yield Problem(
+                    source,
+                    f"{at}.effective_until",
+                    Message("the rule ends before it starts"),
+                )
+            if end is not None and rule_start >= end:
+                yield Problem(
+                    source,
+                    f"{at}.effective_from",
+                    Message(
+                        "the rule starts after its ruleset version ends ({end})",
+                        {"end": end.isoformat()},
+                    ),
+                )
+        for field_name, param, spec in rule.check.parameter_refs():
+            path = f"{at}.check.{field_name}"
+            declared = params.get(param)
+            if declared is None:
+                yield Problem(
+                    source,
+                    path,
+                    Message("refers to parameter {name}, which is not declared", {"name": param}),
+                )
+            elif declared.type is not spec.type or declared.unit != spec.unit:
+                yield Problem(
+                    source,
+                    path,
+                    Message(
+                        "parameter {name} is {got}; this check needs {want}",
+                        {
+                            "name": param,
+                            "got": _describe(declared.type, declared.unit),
+                            "want": _describe(spec.type, spec.unit),
+                        },
+                    ),
+                )
+
+
+def _describe(ptype: ParameterType, unit: object) -> str:
+    return f"{ptype.value} ({unit.value})" if isinstance(unit, enum.Enum) else ptype.value
+
+
+def lint_ruleset(rs: Ruleset, source: str, *, until: dt.date | None = None) -> list[Problem]:
+    """Semantic problems in a structurally valid ruleset (``until``: next version's date)."""
+    problems = [*_lint_texts(rs, source), *_lint_parameters(rs.parameters, source)]
+    if not ID_PATTERN.match(rs.id):
+        problems.append(Problem(source, "$.id", Message("ids are lower-case words joined by hyphens")))
+    precision_ok = {
+        "day": True,
+        "month": rs.version.day == 1,
+        "year": (rs.version.month, rs.version.day) == (1, 1),
+    }[rs.version_precision]
+    if not precision_ok:
+        problems.append(
+            Problem(
+                source,
+                "$.version",
+                Message(
+                    "a version known only to the {precision} must be dated to its first day",
+                    {"precision": Message(_PRECISION_WORDS[rs.version_precision])},
+                ),
+            )
+        )
+    problems += _lint_rules(rs.rules, rs.parameters, source, window=(rs.version, until))
+    return problems
+
+
+def lint_overlay(ov: Overlay, source: str) -> list[Problem]:
+    """Semantic problems in an overlay that can be seen without the rulesets it stacks on."""
+    problems = [*_lint_texts(ov, source), *_lint_parameters(ov.parameters, source)]
+    if not ID_PATTERN.match(ov.id):
+        problems.append(Problem(source, "$.id", Message("ids are lower-case words joined by hyphens")))
+    # An organisation rule may use the overlay's own parameters and the ones it sets.
+    refs = dict(ov.parameters)
+    problems += _lint_rules(ov.rules, refs, source, window=None)
+    return problems
+
+
+# --------------------------------------------------------------------------- files
+
+
+def read_toml(path: Path, source: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise LoadError(
+            [Problem(source, "", Message("not valid TOML: {detail}", {"detail": str(exc)}))]
+        ) from None
+    except OSError as exc:
+        raise LoadError(
+            [Problem(source, "", Message("cannot read the file: {detail}", {"detail": exc.strerror}))]
+        ) from None
+
+
+_OVERLAY_REFUSED_KEYS = ("remove", "remove_rules", "disable", "disable_rules", "override")
+
+
+def is_overlay_data(raw: Mapping[str, Any]) -> bool:
+    return raw.get("kind") == "overlay"
+
+
+def ruleset_from_data(
+    raw: Mapping[str, Any], source: str, *, until: dt.date | None = None
+) -> Ruleset:
+    problems = _raw_parameter_problems(raw, source)
+    rs, structural = _structure(raw, Ruleset, source)
+    problems = structural + problems
+    if rs is not None and not problems:
+        rs = attrs.evolve(rs, parameters=_typed_parameters(rs.parameters))
+        problems += lint_ruleset(rs, source, until=until)
+    if problems or rs is None:
+        raise LoadError(problems)
+    return rs
+
+
+def overlay_from_data(raw: Mapping[str, Any], source: str) -> Overlay:
+    problems = [
+        Problem(
+            source,
+            f"${_path_part(key)}",
+            Message("an overlay cannot remove, disable or override rules of a higher layer"),
+        )
+        for key in _OVERLAY_REFUSED_KEYS
+        if key in raw
+    ]
+    body = {k: v for k, v in raw.items() if k not in ("kind", *_OVERLAY_REFUSED_KEYS)}
+    problems += _raw_parameter_problems(body, source)
+    ov, structural = _structure(body, Overlay, source)
+    problems = structural + problems
+    if ov is not None and not problems:
+        ov = attrs.evolve(ov, parameters=_typed_parameters(ov.parameters))
+        problems += lint_overlay(ov, source)
+    if problems or ov is None:
+        raise LoadError(problems)
+    return ov
+
+
+def load_ruleset(path: Path | str, source: str | None = None) -> Ruleset:
+    """Load and lint one ruleset file; raises :class:`LoadError` with every problem."""
+    path = Path(path)
+    src = source or str(path)
+    return ruleset_from_data(read_toml(path, src), src)
+
+
+def load_overlay(path: Path | str, source: str | None = None) -> Overlay:
+    """Load and lint one overlay file (``kind = "overlay"``)."""
+    path = Path(path)
+    src = source or str(path)
+    return overlay_from_data(read_toml(path, src), src)
+
+
+def load_file(path: Path | str, source: str | None = None) -> Ruleset | Overlay:
+    """A ruleset or an overlay, whichever the file is."""
+    path = Path(path)
+    src = source or str(path)
+    raw = read_toml(path, src)
+    return overlay_from_data(raw, src) if is_overlay_data(raw) else ruleset_from_data(raw, src)

@@ -1,0 +1,194 @@
+"""The rules as data: frozen attrs classes for rulesets, rules, parameters and findings.
+
+Loading (``loading.py``) builds these from files; nothing here reads files or evaluates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from attrs import field, frozen
+
+from .checks.base import Check
+from .schedule import WeeklySchedule
+from .text import Text
+from .vocabulary import (
+    Basis,
+    Layer,
+    Outcome,
+    ParameterType,
+    Purpose,
+    Severity,
+    SubjectKind,
+    Target,
+    Unit,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""Ruleset and rule ids: lower-case words joined by hyphens (``nix-telefon``)."""
+
+ParameterValue = int | float | bool | str | WeeklySchedule
+
+
+@frozen
+class Citation:
+    """Where a rule or value comes from."""
+
+    document: str
+    url: str
+    section: str | None = None
+
+
+@frozen
+class Parameter:
+    """A named value a rule's check uses.
+
+    ``value`` is ``None`` when no source gives it: the organisation's overlay must set it,
+    and until it does, rules using it evaluate to ``undetermined``.
+    """
+
+    type: ParameterType
+    description: Text
+    basis: Basis
+    unit: Unit | None = None
+    value: ParameterValue | None = None
+    citation: Citation | None = None
+    stricter: Literal["lower", "higher"] | None = None
+    """Which direction makes the rule stricter; an overlay may move a sourced value that way."""
+    notes: tuple[Text, ...] = ()
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not None
+
+
+@frozen
+class Scope:
+    """Whom and what a ruleset covers; calls outside it are ``not_applicable``."""
+
+    description: Text
+    targets: tuple[Target, ...] = ()
+    purposes: tuple[Purpose, ...] = ()
+
+
+@frozen
+class Rule:
+    id: str
+    title: Text
+    text: Text
+    applies_to: tuple[SubjectKind, ...]
+    severity: Severity
+    basis: Basis
+    citation: Citation
+    check: Check
+    effective_from: dt.date | None = None
+    """First day the rule applies, when later than the ruleset version's date."""
+    effective_until: dt.date | None = None
+    """First day the rule no longer applies (exclusive)."""
+    source_notes: tuple[Text, ...] = ()
+    """Conflicts or gaps in the sources, stated plainly."""
+
+    @property
+    def automatic(self) -> bool:
+        return self.check.automatic
+
+    def in_force_on(self, day: dt.date, ruleset_version: dt.date) -> bool:
+        start = self.effective_from or ruleset_version
+        return start <= day and (self.effective_until is None or day < self.effective_until)
+
+
+@frozen
+class Ruleset:
+    """One version of one ruleset; ``version`` is the date it takes effect."""
+
+    id: str
+    version: dt.date
+    title: Text
+    issuer: str
+    layer: Layer
+    last_reviewed: dt.date
+    sources: tuple[Citation, ...]
+    rules: tuple[Rule, ...]
+    description: Text | None = None
+    version_precision: Literal["day", "month", "year"] = "day"
+    """How exactly the sources date this version; ``year`` means only the year is known."""
+    scope: Scope | None = None
+    parameters: Mapping[str, Parameter] = field(factory=dict)
+    notes: tuple[Text, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the form the catalog and CLI use."""
+        return f"{self.id}@{self.version.isoformat()}"
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"{self.ref} has no rule {rule_id!r}")
+
+
+@frozen
+class Overlay:
+    """An organisation's policy: values for parameters the sources leave open, and own rules.
+
+    It cannot remove, replace or weaken a rule from a higher layer.
+    """
+
+    id: str
+    version: dt.date
+    title: Text
+    issuer: str
+    last_reviewed: dt.date
+    settings: Mapping[str, object] = field(factory=dict, alias="set")
+    """Values for parameters declared by the rulesets it is stacked on, by parameter name."""
+    parameters: Mapping[str, Parameter] = field(factory=dict)
+    rules: tuple[Rule, ...] = ()
+    description: Text | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version.isoformat()}"
+
+
+@frozen
+class Finding:
+    """The outcome of one rule for one subject, with the reason as data."""
+
+    subject_id: str
+    ruleset_id: str
+    ruleset_version: dt.date
+    fingerprint: str
+    layer: Layer
+    rule_id: str
+    outcome: Outcome
+    severity: Severity
+    message: Text
+    citation: Citation
+    evidence: Mapping[str, object] = field(factory=dict)
+    missing_parameters: tuple[str, ...] = ()
+
+
+@frozen
+class RejectedInput:
+    """An input line that could not be evaluated, and why."""
+
+    source: str
+    line: int
+    reason: Text
+
+
+@frozen
+class Report:
+    findings: tuple[Finding, ...]
+    rejected: tuple[RejectedInput, ...] = ()
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for f in self.findings if f.outcome is outcome)
+
+    @property
+    def has_violation(self) -> bool:
+        return any(f.outcome is Outcome.VIOLATION for f in self.findings)

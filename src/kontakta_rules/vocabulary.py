@@ -1,0 +1,154 @@
+"""The domain's closed vocabularies: the words a ruleset file and a call record may use.
+
+Values are the spellings used in files (kebab-case); they never change once published,
+because ruleset fingerprints and stored reports depend on them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Outcome(enum.StrEnum):
+    """The four outcomes of evaluating one rule against one subject."""
+
+    COMPLIANT = "compliant"
+    VIOLATION = "violation"
+    NOT_APPLICABLE = "not_applicable"
+    UNDETERMINED = "undetermined"
+
+
+class Basis(enum.StrEnum):
+    """How well a rule or value is sourced."""
+
+    TEXT = "text"  # read in the official rule text
+    OFFICIAL_SUMMARY = "official-summary"  # the issuer's own summary or press release
+    SECONDARY = "secondary"  # a reliable third party's summary; rule text not seen
+    LAW = "law"  # a statute or regulation
+    ORGANISATION = "organisation"  # set by the organisation applying the rules
+
+
+class Layer(enum.StrEnum):
+    """Where a ruleset sits in the stack; higher layers cannot be weakened by lower ones."""
+
+    LAW = "law"
+    REGISTER = "register"
+    INDUSTRY = "industry"
+    ORGANISATION = "organisation"
+
+    @property
+    def rank(self) -> int:
+        """0 for law (highest) to 3 for organisation (lowest)."""
+        return list(Layer).index(self)
+
+
+class Severity(enum.StrEnum):
+    MUST = "must"  # "ska": a requirement
+    SHOULD = "should"  # "bör": a recommendation
+
+
+class SubjectKind(enum.StrEnum):
+    """The kinds of thing a rule is checked against."""
+
+    CALL = "call"
+    SCRIPT = "script"
+    OFFER = "offer"
+    CONFIRMATION = "confirmation"
+    SERVICE_PROCESS = "service-process"
+    ORGANISATION = "organisation"
+
+
+class Purpose(enum.StrEnum):
+    SALES = "sales"
+    MARKETING = "marketing"
+    FUNDRAISING = "fundraising"
+    MARKET_RESEARCH = "market-research"
+    PUBLIC_INFORMATION = "public-information"
+    POLITICAL = "political"
+    RELIGIOUS = "religious"
+
+
+class Target(enum.StrEnum):
+    """Who is called."""
+
+    CONSUMER = "consumer"
+    INACTIVE_SOLE_TRADER = "inactive-sole-trader"
+    ACTIVE_SOLE_TRADER = "active-sole-trader"
+    COMPANY = "company"
+    ORGANISATION = "organisation"
+
+
+class SubscriptionType(enum.StrEnum):
+    PRIVATE = "private"
+    COMPANY = "company"
+
+
+class Initiator(enum.StrEnum):
+    """Who started the call."""
+
+    TRADER = "trader"
+    CONSUMER = "consumer"
+    CONSUMER_PROMPTED_BY_TRADER = "consumer-prompted-by-trader"
+
+
+class Disclosure(enum.StrEnum):
+    """What a caller says at the opening of a call."""
+
+    COMPANY_OR_PRINCIPAL = "company-or-principal"
+    COMMERCIAL_PURPOSE = "commercial-purpose"
+    AGENT_NAME = "agent-name"
+    AGENT_RELATIONSHIP = "agent-relationship"
+    RECORDING_NOTICE = "recording-notice"
+
+
+class RecordingSegment(enum.StrEnum):
+    """Parts of a sales call that a rule may require to be recorded."""
+
+    OFFER_PRESENTATION = "offer-presentation"
+    CONSENT_TO_WRITTEN_OFFER = "consent-to-written-offer"
+    ACCEPTANCE = "acceptance"
+
+
+class DocumentElement(enum.StrEnum):
+    """Content a written offer or confirmation must contain."""
+
+    AGREED_DESCRIPTION = "agreed-description"
+    PARTIES = "parties"
+    WITHDRAWAL_INFORMATION = "withdrawal-information"
+    CONTACT_FOR_QUESTIONS_OR_WITHDRAWAL = "contact-for-questions-or-withdrawal"
+    VALID_ONLY_IF_ACCEPTED_IN_WRITING = "valid-only-if-accepted-in-writing"
+    NO_PAYMENT_WITHOUT_ACCEPTANCE = "no-payment-without-acceptance"
+    REFLECTS_CALL_OFFER = "reflects-call-offer"
+
+
+class HolidayCalendar(enum.StrEnum):
+    """Which days count as holidays when a rule counts working days or judges calling windows.
+
+    ``se-public``: Swedish public holidays (allmänna helgdagar).
+    ``se-public-and-eves``: those plus Midsummer Eve, Christmas Eve and New Year's Eve,
+    which the Annual Leave Act (semesterlagen 1977:480, 7 §) treats like Sundays.
+    """
+
+    SE_PUBLIC = "se-public"
+    SE_PUBLIC_AND_EVES = "se-public-and-eves"
+
+
+class ParameterType(enum.StrEnum):
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    STRING = "string"
+    WEEKLY_SCHEDULE = "weekly-schedule"
+
+
+class Unit(enum.StrEnum):
+    MONTHS = "months"
+    DAYS = "days"
+    WORKING_DAYS = "working-days"
+    HOURS = "hours"
+    MINUTES = "minutes"
+    SECONDS = "seconds"
+    PERCENT = "percent"
+    CALLS = "calls"
+    EUR = "eur"
+    PERSONS = "persons"
