@@ -66,7 +66,7 @@ class LoadError(Exception):
         return "\n".join(p.render(lang) for p in self.problems)
 
 
-class _FieldProblem(Exception):
+class FieldProblem(Exception):
     """Raised by structure hooks: ``message`` about the field at ``suffix`` below the hook."""
 
     def __init__(self, message: Message, suffix: str = "") -> None:
@@ -75,8 +75,8 @@ class _FieldProblem(Exception):
         self.suffix = suffix
 
 
-def _expected(what: str, got: object) -> _FieldProblem:
-    return _FieldProblem(
+def _expected(what: str, got: object) -> FieldProblem:
+    return FieldProblem(
         Message("expected {what}, got {got}", {"what": Message(what), "got": _show(got)})
     )
 
@@ -122,8 +122,8 @@ def _structure_date(value: object, _: Any) -> dt.date:
     raise _expected(_A_DATE, value)
 
 
-def _one_of(values: Sequence[str], got: object) -> _FieldProblem:
-    return _FieldProblem(
+def _one_of(values: Sequence[str], got: object) -> FieldProblem:
+    return FieldProblem(
         Message(
             "expected one of {values}, got {got}",
             {"values": ", ".join(values), "got": _show(got)},
@@ -207,10 +207,10 @@ def _make_converter() -> cattrs.Converter:
             raise _expected(_A_TABLE, value)
         kind = value.get("kind")
         if kind is None:
-            raise _FieldProblem(Message("required field missing"), ".kind")
+            raise FieldProblem(Message("required field missing"), ".kind")
         cls = CHECK_KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            raise _FieldProblem(
+            raise FieldProblem(
                 Message(
                     "unknown check kind {got}; known kinds: {kinds}",
                     {"got": _show(kind), "kinds": ", ".join(sorted(CHECK_KINDS))},
@@ -246,7 +246,7 @@ CONVERTER = _make_converter()
 # --------------------------------------------------------------------------- error paths
 
 
-def _path_part(key: object) -> str:
+def path_part(key: object) -> str:
     if isinstance(key, int):
         return f"[{key}]"
     text = str(key)
@@ -268,10 +268,10 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
             sub, sub_cls = path, None
             for note in getattr(inner, "__notes__", []):
                 if isinstance(note, AttributeValidationNote):
-                    sub = path + _path_part(_alias(inner_cls, note.name))
+                    sub = path + path_part(_alias(inner_cls, note.name))
                     sub_cls = note.type if attrs.has(note.type) else None
                 elif isinstance(note, IterableValidationNote):
-                    sub = path + _path_part(note.index)
+                    sub = path + path_part(note.index)
             if isinstance(inner, KeyError) and sub != path:
                 yield sub, Message("required field missing")
             else:
@@ -279,13 +279,13 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
     elif isinstance(exc, ForbiddenExtraKeysError):
         allowed = sorted(a.alias or a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
         for key in sorted(exc.extra_fields):
-            yield path + _path_part(key), Message(
+            yield path + path_part(key), Message(
                 "unknown key; allowed keys here: {allowed}", {"allowed": ", ".join(allowed)}
             )
-    elif isinstance(exc, _FieldProblem):
+    elif isinstance(exc, FieldProblem):
         yield path + exc.suffix, exc.message
     elif isinstance(exc, KeyError):
-        yield path + _path_part(exc.args[0]), Message("required field missing")
+        yield path + path_part(exc.args[0]), Message("required field missing")
     else:
         yield path, Message("invalid value: {detail}", {"detail": str(exc)})
 
@@ -301,7 +301,7 @@ def _structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | N
 
 
 def parse_parameter_value(ptype: ParameterType, value: object) -> ParameterValue:
-    """``value`` checked against ``ptype``; raises ``_FieldProblem`` with a relative path."""
+    """``value`` checked against ``ptype``; raises ``FieldProblem`` with a relative path."""
     if ptype is ParameterType.INTEGER:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -321,9 +321,9 @@ def parse_parameter_value(ptype: ParameterType, value: object) -> ParameterValue
     try:
         return parse_schedule(value)
     except ScheduleError as exc:
-        raise _FieldProblem(
+        raise FieldProblem(
             Message("not a weekly schedule: {detail}", {"detail": exc.message}),
-            _path_part(exc.path) if exc.path else "",
+            path_part(exc.path) if exc.path else "",
         ) from None
 
 
@@ -343,8 +343,8 @@ def _raw_parameter_problems(raw: Mapping[str, Any], source: str) -> list[Problem
             continue  # the structural pass reports the bad type
         try:
             parse_parameter_value(ptype, p["value"])
-        except _FieldProblem as exc:
-            path = f"$.parameters{_path_part(name)}.value{exc.suffix}"
+        except FieldProblem as exc:
+            path = f"$.parameters{path_part(name)}.value{exc.suffix}"
             problems.append(Problem(source, path, exc.message))
     return problems
 
@@ -366,13 +366,13 @@ def _texts(obj: object, path: str) -> Iterator[tuple[str, Text]]:
         yield path, obj
     elif attrs.has(type(obj)):
         for a in attrs.fields(type(obj)):
-            yield from _texts(getattr(obj, a.name), path + _path_part(a.alias or a.name))
+            yield from _texts(getattr(obj, a.name), path + path_part(a.alias or a.name))
     elif isinstance(obj, tuple):
         for i, item in enumerate(obj):
-            yield from _texts(item, path + _path_part(i))
+            yield from _texts(item, path + path_part(i))
     elif isinstance(obj, Mapping):
         for key, item in obj.items():
-            yield from _texts(item, path + _path_part(key))
+            yield from _texts(item, path + path_part(key))
 
 
 def _lint_texts(obj: object, source: str) -> Iterator[Problem]:
@@ -388,7 +388,7 @@ def _lint_parameters(params: Mapping[str, Parameter], source: str) -> Iterator[P
         if numeric and p.citation is None:
             yield Problem(
                 source,
-                f"$.parameters{_path_part(name)}.citation",
+                f"$.parameters{path_part(name)}.citation",
                 Message("a numeric value needs a citation of its source"),
             )
 
@@ -561,7 +561,7 @@ def overlay_from_data(raw: Mapping[str, Any], source: str) -> Overlay:
     problems = [
         Problem(
             source,
-            f"${_path_part(key)}",
+            f"${path_part(key)}",
             Message("an overlay cannot remove, disable or override rules of a higher layer"),
         )
         for key in _OVERLAY_REFUSED_KEYS

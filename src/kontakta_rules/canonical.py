@@ -1,0 +1,58 @@
+"""The canonical data form of model objects: plain JSON-able values.
+
+Used for fingerprints, diffs and JSON output, so all three agree on what a ruleset *is*.
+Fields equal to their default are left out, so writing a default explicitly in a file or
+leaving it out gives the same form (and the same fingerprint).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .checks import Check
+from .schedule import WeeklySchedule
+
+
+def to_data(obj: object) -> Any:
+    """``obj`` as JSON-able data: attrs classes as tables keyed by their file names."""
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if isinstance(obj, WeeklySchedule):
+        return obj.to_data()
+    if isinstance(obj, bool | int | float | str) or obj is None:
+        return obj
+    if isinstance(obj, tuple | list):
+        return [to_data(item) for item in obj]
+    if isinstance(obj, Mapping):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    if attrs.has(type(obj)):
+        out: dict[str, Any] = {"kind": obj.kind} if isinstance(obj, Check) else {}
+        for a in attrs.fields(type(obj)):
+            value = getattr(obj, a.name)
+            if a.default is not attrs.NOTHING:
+                default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default  # type: ignore[call-arg]
+                if value == default:
+                    continue
+            out[a.alias or a.name] = to_data(value)
+        return out
+    raise TypeError(f"no canonical form for {type(obj).__name__}")
+
+
+def canonical_json(obj: object) -> str:
+    """One fixed JSON spelling of ``obj``: sorted keys, no whitespace, UTF-8 text."""
+    return json.dumps(to_data(obj), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(obj: object) -> str:
+    """``sha256:<hex>`` of the canonical JSON; stable across machines and file formatting."""
+    digest = hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"

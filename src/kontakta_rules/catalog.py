@@ -1,0 +1,253 @@
+"""Discover ruleset files, select versions (by id and version, or in force on a date),
+pin them by fingerprint.
+
+Files live at ``<root>/<ruleset-id>/<YYYY-MM-DD>.toml``; the bundled root is the
+top-level ``rulesets/`` folder, which the wheel carries inside the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from .canonical import fingerprint
+from .i18n import Message
+from .loading import LoadError, Problem, read_toml, ruleset_from_data
+from .model import ID_PATTERN, Ruleset
+from .text import Lang
+
+EXTRA_PATH_VARIABLE = "KONTAKTA_RULES_PATH"
+"""Environment variable naming extra ruleset roots (``os.pathsep``-separated)."""
+
+
+class CatalogError(LookupError):
+    """A ruleset or version that cannot be found or does not match a pin."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+    def render(self, lang: Lang) -> str:
+        return self.message.render(lang)
+
+
+def bundled_rulesets_dir() -> Path:
+    """The ``rulesets/`` folder shipped with the package.
+
+    An installed wheel has it inside the package; an editable install (or a source
+    checkout on ``PYTHONPATH``) reads the top-level folder of the source tree.
+    """
+    packaged = files("kontakta_rules") / "rulesets"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source_tree = Path(__file__).resolve().parents[2] / "rulesets"
+    if source_tree.is_dir():
+        return source_tree
+    raise RuntimeError("kontakta_rules is installed without its rulesets/ folder")
+
+
+def parse_ref(ref: str) -> tuple[str, dt.date | None]:
+    """``"id@YYYY-MM-DD"`` -> ``(id, date)``; ``"id"`` -> ``(id, None)``."""
+    ruleset_id, _, version = ref.partition("@")
+    if not ID_PATTERN.match(ruleset_id):
+        raise CatalogError(Message("not a ruleset reference: {ref} (use ID or ID@YYYY-MM-DD)", {"ref": ref}))
+    if not version:
+        return ruleset_id, None
+    try:
+        return ruleset_id, dt.date.fromisoformat(version)
+    except ValueError:
+        raise CatalogError(
+            Message("not a ruleset reference: {ref} (use ID or ID@YYYY-MM-DD)", {"ref": ref})
+        ) from None
+
+
+class Catalog:
+    """Rulesets found under one or more root folders; files are loaded on first use."""
+
+    def __init__(self, roots: Sequence[Path | str] | None = None) -> None:
+        if roots is None:
+            extra = [Path(p) for p in os.environ.get(EXTRA_PATH_VARIABLE, "").split(os.pathsep) if p]
+            roots = [bundled_rulesets_dir(), *extra]
+        self.roots = tuple(Path(r) for r in roots)
+        self._files: dict[str, dict[dt.date, tuple[Path, str]]] = {}
+        self._cache: dict[tuple[str, dt.date], Ruleset] = {}
+        self._discover()
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Catalog:
+        """The catalog of bundled rulesets (shared; rulesets are immutable)."""
+        return cls()
+
+    def _discover(self) -> None:
+        for root in self.roots:
+            for path in sorted(root.glob("*/*.toml")):
+                try:
+                    version = dt.date.fromisoformat(path.stem)
+                except ValueError:
+                    continue  # not a ruleset version file; ``lint`` reports it
+                source = f"{root.name}/{path.relative_to(root).as_posix()}"
+                self._files.setdefault(path.parent.name, {})[version] = (path, source)
+
+    # ------------------------------------------------------------------ listing
+
+    def ids(self) -> list[str]:
+        return sorted(self._files)
+
+    def versions(self, ruleset_id: str) -> list[dt.date]:
+        if ruleset_id not in self._files:
+            raise CatalogError(
+                Message(
+                    "no ruleset {id}; known: {known}",
+                    {"id": ruleset_id, "known": ", ".join(self.ids())},
+                )
+            )
+        return sorted(self._files[ruleset_id])
+
+    def source(self, ruleset_id: str, version: dt.date) -> str:
+        """The file a version is read from, as shown in messages."""
+        self._require(ruleset_id, version)
+        return self._files[ruleset_id][version][1]
+
+    def __iter__(self) -> Iterator[Ruleset]:
+        """Every version of every ruleset, by id then version."""
+        for ruleset_id in self.ids():
+            for version in self.versions(ruleset_id):
+                yield self.get(ruleset_id, version)
+
+    # ------------------------------------------------------------------ selecting
+
+    def _require(self, ruleset_id: str, version: dt.date) -> None:
+        if version not in self.versions(ruleset_id):
+            raise CatalogError(
+                Message(
+                    "{id} has no version {version}; versions: {versions}",
+                    {
+                        "id": ruleset_id,
+                        "version": version.isoformat(),
+                        "versions": ", ".join(v.isoformat() for v in self.versions(ruleset_id)),
+                    },
+                )
+            )
+
+    def get(self, ruleset_id: str, version: dt.date | None = None) -> Ruleset:
+        """One version (the newest when ``version`` is None)."""
+        if version is None:
+            version = self.versions(ruleset_id)[-1]
+        self._require(ruleset_id, version)
+        key = (ruleset_id, version)
+        if key not in self._cache:
+            self._cache[key] = self._load(ruleset_id, version)
+        return self._cache[key]
+
+    def resolve(self, ref: str) -> Ruleset:
+        """``"id@YYYY-MM-DD"`` or ``"id"`` (newest version)."""
+        return self.get(*parse_ref(ref))
+
+    def in_force(self, ruleset_id: str, on: dt.date) -> Ruleset:
+        """The version in force on ``on``: the newest whose date is not after it."""
+        versions = self.versions(ruleset_id)
+        eligible = [v for v in versions if v <= on]
+        if not eligible:
+            raise CatalogError(
+                Message(
+                    "{id} has no version in force on {date}; the first takes effect on {first}",
+                    {"id": ruleset_id, "date": on.isoformat(), "first": versions[0].isoformat()},
+                )
+            )
+        return self.get(ruleset_id, eligible[-1])
+
+    def valid_until(self, ruleset: Ruleset) -> dt.date | None:
+        """The date the next version takes effect (exclusive end), or None for the newest."""
+        later = [v for v in self.versions(ruleset.id) if v > ruleset.version]
+        return later[0] if later else None
+
+    def get_pinned(self, ref: str, expected_fingerprint: str) -> Ruleset:
+        """The version ``ref`` names, only if its content still has ``expected_fingerprint``."""
+        rs = self.resolve(ref)
+        actual = fingerprint(rs)
+        if actual != expected_fingerprint:
+            raise CatalogError(
+                Message(
+                    "{ref} has fingerprint {actual}, not the pinned {expected}: "
+                    "its data differ from what was pinned",
+                    {"ref": rs.ref, "actual": actual, "expected": expected_fingerprint},
+                )
+            )
+        return rs
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self, ruleset_id: str, version: dt.date) -> Ruleset:
+        path, source = self._files[ruleset_id][version]
+        later = [v for v in self.versions(ruleset_id) if v > version]
+        rs = ruleset_from_data(read_toml(path, source), source, until=later[0] if later else None)
+        problems = []
+        if rs.id != ruleset_id:
+            problems.append(
+                Problem(
+                    source,
+                    "$.id",
+                    Message(
+                        "the id {id} does not match the folder {folder}",
+                        {"id": rs.id, "folder": ruleset_id},
+                    ),
+                )
+            )
+        if rs.version != version:
+            problems.append(
+                Problem(
+                    source,
+                    "$.version",
+                    Message(
+                        "the version {version} does not match the file name {name}",
+                        {"version": rs.version.isoformat(), "name": path.name},
+                    ),
+                )
+            )
+        if problems:
+            raise LoadError(problems)
+        return rs
+
+    def check_all(self) -> list[Problem]:
+        """Every problem in every file, including references between rulesets."""
+        problems: list[Problem] = []
+        for root in self.roots:
+            for path in sorted(root.glob("*/*.toml")):
+                try:
+                    dt.date.fromisoformat(path.stem)
+                except ValueError:
+                    problems.append(
+                        Problem(
+                            f"{root.name}/{path.relative_to(root).as_posix()}",
+                            "",
+                            Message("a ruleset file is named after its version date (YYYY-MM-DD.toml)"),
+                        )
+                    )
+        for ruleset_id in self.ids():
+            for version in self.versions(ruleset_id):
+                try:
+                    rs = self.get(ruleset_id, version)
+                except LoadError as exc:
+                    problems += exc.problems
+                    continue
+                problems += self._reference_problems(rs)
+        return problems
+
+    def _reference_problems(self, rs: Ruleset) -> list[Problem]:
+        problems = []
+        for i, rule in enumerate(rs.rules):
+            target = getattr(rule.check, "ruleset", None)
+            if isinstance(target, str) and target not in self._files:
+                problems.append(
+                    Problem(
+                        self.source(rs.id, rs.version),
+                        f"$.rules[{i}].check.ruleset",
+                        Message("refers to ruleset {id}, which the catalog does not have", {"id": target}),
+                    )
+                )
+        return problems

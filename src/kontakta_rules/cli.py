@@ -1,0 +1,151 @@
+"""The ``kontakta-rules`` command line.
+
+Exit status: 0 success; 1 a file is invalid (``validate``); 2 unusable input or arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import render
+from .canonical import fingerprint, to_data
+from .catalog import Catalog, CatalogError, parse_ref
+from .diff import diff_rulesets
+from .i18n import Message, gettext, resolve_lang
+from .loading import LoadError, is_overlay_data, overlay_from_data, read_toml, ruleset_from_data
+from .schema import SCHEMAS
+from .stacking import overlay_problems
+from .text import Lang
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser(lang: Lang) -> argparse.ArgumentParser:
+    def _(msgid: str) -> str:
+        return gettext(msgid, lang)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["sv", "en"], help=_("language of the output (default: from the environment, else sv)"))
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
+
+    p = argparse.ArgumentParser(
+        prog="kontakta-rules",
+        description=_("Kontakta's rules for telephone sales, customer service and NIX-Telefon as versioned, cited data."),
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("list", parents=[common, fmt], help=_("list rulesets, versions and rule counts"))
+    show = sub.add_parser("show", parents=[common, fmt], help=_("show one ruleset version with all its rules"))
+    show.add_argument("ref", metavar="ID[@VERSION]")
+    d = sub.add_parser("diff", parents=[common, fmt], help=_("what changed between two versions"))
+    d.add_argument("old", metavar="ID@A")
+    d.add_argument("new", metavar="ID@B")
+    v = sub.add_parser("validate", parents=[common], help=_("check a ruleset or overlay file"))
+    v.add_argument("file", type=Path, metavar="FILE")
+    f = sub.add_parser("fingerprint", parents=[common], help=_("print the fingerprint of a ruleset version"))
+    f.add_argument("ref", metavar="ID@VERSION")
+    s = sub.add_parser("schema", parents=[common], help=_("print the JSON Schema of a file format"))
+    s.add_argument("name", choices=sorted(SCHEMAS))
+    return p
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _cmd_list(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    catalog = Catalog.default()
+    rulesets = list(catalog)
+    if args.format == "json":
+        _print_json(render.list_data(catalog, rulesets), out)
+    else:
+        out.write(render.list_text(catalog, rulesets, lang))
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    catalog = Catalog.default()
+    rs = catalog.resolve(args.ref)
+    if args.format == "json":
+        _print_json(render.ruleset_data(rs, catalog.valid_until(rs)), out)
+    else:
+        out.write(render.ruleset_text(rs, catalog.valid_until(rs), lang))
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    catalog = Catalog.default()
+    result = diff_rulesets(catalog.resolve(args.old), catalog.resolve(args.new))
+    if args.format == "json":
+        _print_json(to_data(result), out)
+    else:
+        out.write(render.diff_text(result, lang))
+    return EXIT_OK
+
+
+def _cmd_fingerprint(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    rs = Catalog.default().get(*parse_ref(args.ref))
+    out.write(f"{fingerprint(rs)}  {rs.ref}\n")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    _print_json(SCHEMAS[args.name](), out)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    source = str(args.file)
+    raw = read_toml(args.file, source)
+    if is_overlay_data(raw):
+        overlay = overlay_from_data(raw, source)
+        problems = overlay_problems(overlay, list(Catalog.default()), source)
+        if problems:
+            raise LoadError(problems)
+        ref = overlay.ref
+    else:
+        ref = ruleset_from_data(raw, source).ref
+    out.write(Message("{file}: valid ({ref})", {"file": source, "ref": ref}).render(lang) + "\n")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "diff": _cmd_diff,
+    "validate": _cmd_validate,
+    "fingerprint": _cmd_fingerprint,
+    "schema": _cmd_schema,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    env_lang = resolve_lang()
+    try:
+        args = _parser(env_lang).parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    lang = resolve_lang(args.lang)
+    try:
+        return _COMMANDS[args.command](args, lang, out)
+    except LoadError as exc:
+        err.write(exc.render(lang) + "\n")
+        err.write(
+            Message("{count} problem(s) found", {"count": len(exc.problems)}).render(lang) + "\n"
+        )
+        return EXIT_INVALID if args.command == "validate" else EXIT_USAGE
+    except CatalogError as exc:
+        err.write(exc.render(lang) + "\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Render catalog listings, rulesets and diffs as text (sv/en) or JSON-able data.
+
+Rendering never decides: it shows what the model and the catalog hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from .canonical import fingerprint, to_data
+from .catalog import Catalog
+from .diff import RulesetDiff
+from .i18n import N_, Message
+from .model import Parameter, Rule, Ruleset
+from .schedule import WeeklySchedule
+from .text import Lang
+from .vocabulary import Basis, Layer, Severity, Unit
+
+LAYER_LABELS = {
+    Layer.LAW: N_("law"),
+    Layer.REGISTER: N_("register"),
+    Layer.INDUSTRY: N_("industry"),
+    Layer.ORGANISATION: N_("organisation"),
+}
+SEVERITY_LABELS = {Severity.MUST: N_("must"), Severity.SHOULD: N_("should")}
+BASIS_LABELS = {
+    Basis.TEXT: N_("official rule text"),
+    Basis.OFFICIAL_SUMMARY: N_("issuer's own summary"),
+    Basis.SECONDARY: N_("secondary source"),
+    Basis.LAW: N_("statute"),
+    Basis.ORGANISATION: N_("set by the organisation"),
+}
+UNIT_LABELS = {
+    Unit.MONTHS: N_("months"),
+    Unit.DAYS: N_("days"),
+    Unit.WORKING_DAYS: N_("working days"),
+    Unit.HOURS: N_("hours"),
+    Unit.MINUTES: N_("minutes"),
+    Unit.SECONDS: N_("seconds"),
+    Unit.PERCENT: N_("percent"),
+    Unit.CALLS: N_("calls"),
+    Unit.EUR: N_("euro"),
+    Unit.PERSONS: N_("persons"),
+}
+
+
+def _t(msgid: str, lang: Lang, **args: object) -> str:
+    return Message(msgid, args).render(lang)
+
+
+def rule_counts(rulesets: Sequence[Ruleset]) -> tuple[int, int, int]:
+    """(rules, automatic, manual) over ``rulesets``."""
+    rules = [r for rs in rulesets for r in rs.rules]
+    automatic = sum(1 for r in rules if r.automatic)
+    return len(rules), automatic, len(rules) - automatic
+
+
+# --------------------------------------------------------------------------- list
+
+
+def list_data(catalog: Catalog, rulesets: Sequence[Ruleset]) -> dict[str, Any]:
+    total, automatic, manual = rule_counts(rulesets)
+    return {
+        "rulesets": [
+            {
+                "id": rs.id,
+                "version": rs.version.isoformat(),
+                "valid_until": _iso(catalog.valid_until(rs)),
+                "layer": rs.layer.value,
+                "title": to_data(rs.title),
+                "fingerprint": fingerprint(rs),
+                "rules": len(rs.rules),
+                "automatic": rule_counts([rs])[1],
+                "manual": rule_counts([rs])[2],
+            }
+            for rs in rulesets
+        ],
+        "totals": {
+            "families": len({rs.id for rs in rulesets}),
+            "versions": len(rulesets),
+            "rules": total,
+            "distinct_rules": len({(rs.id, r.id) for rs in rulesets for r in rs.rules}),
+            "automatic": automatic,
+            "manual": manual,
+        },
+    }
+
+
+def list_text(catalog: Catalog, rulesets: Sequence[Ruleset], lang: Lang) -> str:
+    data = list_data(catalog, rulesets)
+    head = [_t(h, lang) for h in (N_("ID"), N_("VERSION"), N_("LAYER"), N_("RULES"), N_("AUTOMATIC"), N_("MANUAL"), N_("TITLE"))]
+    rows = [
+        [
+            r["id"],
+            r["version"],
+            _t(LAYER_LABELS[Layer(r["layer"])], lang),
+            str(r["rules"]),
+            str(r["automatic"]),
+            str(r["manual"]),
+            r["title"][lang],
+        ]
+        for r in data["rulesets"]
+    ]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head) - 1)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in [head, *rows]]
+    t = data["totals"]
+    lines.append("")
+    lines.append(
+        _t(
+            "{families} rulesets, {versions} versions, {rules} rules across versions "
+            "({distinct} distinct): {automatic} automatic, {manual} manual",
+            lang,
+            families=t["families"],
+            versions=t["versions"],
+            rules=t["rules"],
+            distinct=t["distinct_rules"],
+            automatic=t["automatic"],
+            manual=t["manual"],
+        )
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# --------------------------------------------------------------------------- show
+
+
+def ruleset_data(rs: Ruleset, valid_until: dt.date | None) -> dict[str, Any]:
+    """Everything about one version, for ``show --format json``."""
+    data = to_data(rs)
+    data["rules"] = [{**to_data(rule), "automatic": rule.automatic} for rule in rs.rules]
+    total, automatic, manual = rule_counts([rs])
+    return {
+        "ref": rs.ref,
+        "fingerprint": fingerprint(rs),
+        "valid_until": _iso(valid_until),
+        "counts": {"rules": total, "automatic": automatic, "manual": manual},
+        **data,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def format_value(param: Parameter, lang: Lang) -> str:
+    if param.value is None:
+        return _t("no value: the organisation sets it in its policy overlay", lang)
+    if isinstance(param.value, WeeklySchedule):
+        return ", ".join(f"{day} {' '.join(ranges)}" for day, ranges in param.value.to_data().items()) or _t("closed", lang)
+    if isinstance(param.value, bool):
+        return _t("yes", lang) if param.value else _t("no", lang)
+    unit = f" {_t(UNIT_LABELS[param.unit], lang)}" if param.unit else ""
+    return f"{param.value}{unit}"
+
+
+def _rule_lines(rule: Rule, rs: Ruleset, lang: Lang) -> list[str]:
+    mode = _t("automatic", lang) if rule.automatic else _t("manual", lang)
+    lines = [f"  [{rule.id}] {rule.title.get(lang)}"]
+    lines += _wrap(rule.text.get(lang), "      ")
+    lines.append(
+        "      "
+        + _t(
+            "Check: {kind} ({mode}); severity: {severity}; basis: {basis}; applies to: {subjects}",
+            lang,
+            kind=rule.check.kind,
+            mode=mode,
+            severity=Message(SEVERITY_LABELS[rule.severity]),
+            basis=Message(BASIS_LABELS[rule.basis]),
+            subjects=", ".join(s.value for s in rule.applies_to),
+        )
+    )
+    refs = [f"{name} = {format_value(rs.parameters[name], lang)}" for _, name, _ in rule.check.parameter_refs() if name in rs.parameters]
+    if refs:
+        lines.append("      " + _t("Parameters: {list}", lang, list="; ".join(refs)))
+    if rule.effective_from or rule.effective_until:
+        lines.append(
+            "      "
+            + _t(
+                "In force: {start} – {end}",
+                lang,
+                start=(rule.effective_from or rs.version).isoformat(),
+                end=_iso(rule.effective_until) or "",
+            )
+        )
+    lines.append("      " + _t("Source: {citation}", lang, citation=_citation(rule.citation)))
+    for note in rule.source_notes:
+        lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
+    return lines
+
+
+def _citation(c: Any) -> str:
+    section = f", {c.section}" if c.section else ""
+    return f"{c.document}{section} <{c.url}>"
+
+
+def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
+    lines = [f"{rs.title.get(lang)} ({rs.ref})", "=" * min(96, len(rs.title.get(lang)) + len(rs.ref) + 3)]
+    lines.append(
+        _t(
+            "Issuer: {issuer}; layer: {layer}; in force: {start} – {end}; last reviewed: {reviewed}",
+            lang,
+            issuer=rs.issuer,
+            layer=Message(LAYER_LABELS[rs.layer]),
+            start=rs.version.isoformat(),
+            end=_iso(valid_until) or Message(N_("until further notice")),
+            reviewed=rs.last_reviewed.isoformat(),
+        )
+    )
+    if rs.version_precision != "day":
+        lines.append(_t("The sources date this version only to the {precision}.", lang, precision=Message(rs.version_precision)))
+    lines.append(_t("Fingerprint: {fingerprint}", lang, fingerprint=fingerprint(rs)))
+    if rs.description:
+        lines += ["", *_wrap(rs.description.get(lang), "")]
+    for note in rs.notes:
+        lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "")
+    if rs.scope:
+        lines += ["", _t("Scope", lang), *_wrap(rs.scope.description.get(lang), "  ")]
+    if rs.parameters:
+        lines += ["", _t("Parameters", lang)]
+        for name, p in rs.parameters.items():
+            lines.append(f"  {name} = {format_value(p, lang)}")
+            lines += _wrap(p.description.get(lang), "      ")
+            basis = _t("basis: {basis}", lang, basis=Message(BASIS_LABELS[p.basis]))
+            source = f"; {_t('source', lang)}: {_citation(p.citation)}" if p.citation else ""
+            lines.append(f"      {basis}{source}")
+            for note in p.notes:
+                lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
+    total, automatic, manual = rule_counts([rs])
+    lines += ["", _t("Rules ({total}: {automatic} automatic, {manual} manual)", lang, total=total, automatic=automatic, manual=manual)]
+    for rule in rs.rules:
+        lines += [*_rule_lines(rule, rs, lang), ""]
+    lines.append(_t("Sources", lang))
+    lines += [f"  - {_citation(c)}" for c in rs.sources]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def diff_text(d: RulesetDiff, lang: Lang) -> str:
+    lines = [_t("Changes from {old} to {new}", lang, old=d.old, new=d.new)]
+    if d.empty:
+        lines.append("  " + _t("no changes", lang))
+    for rule_id in d.rules_added:
+        lines.append("  + " + _t("rule added: {id}", lang, id=rule_id))
+    for rule_id in d.rules_removed:
+        lines.append("  - " + _t("rule removed: {id}", lang, id=rule_id))
+    for change in d.rules_changed:
+        lines.append("  ~ " + _t("rule changed: {id} ({fields})", lang, id=change.rule_id, fields=", ".join(change.fields)))
+    for p in d.parameters:
+        if p.before is None:
+            lines.append("  + " + _t("parameter added: {name} = {value}", lang, name=p.name, value=_value(p.after, lang)))
+        elif p.after is None:
+            lines.append("  - " + _t("parameter removed: {name}", lang, name=p.name))
+        else:
+            lines.append(
+                "  ~ "
+                + _t("parameter changed: {name}: {before} -> {after}", lang, name=p.name, before=_value(p.before, lang), after=_value(p.after, lang))
+            )
+    if d.metadata_changed:
+        lines.append("  ~ " + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed)))
+    return "\n".join(lines) + "\n"
+
+
+def _value(param_data: dict[str, Any], lang: Lang) -> str:
+    value = param_data.get("value")
+    return _t("(no value)", lang) if value is None else str(value)

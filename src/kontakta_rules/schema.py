@@ -1,0 +1,135 @@
+"""JSON Schemas of the file formats, generated from the model so they cannot drift.
+
+The schema describes the data a TOML file holds (TOML dates appear as ``format: date``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .checks import CHECK_KINDS, Check
+from .model import Overlay, ParameterValue, Ruleset
+from .schedule import SCHEDULE_KEYS
+from .text import Text
+from .vocabulary import ParameterType
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_SCHEDULE = {
+    "type": "object",
+    "description": 'Day keys with lists of "HH:MM-HH:MM" ranges, Europe/Stockholm time.',
+    "properties": {
+        key: {"type": "array", "items": {"type": "string", "pattern": r"^\d{2}:\d{2}-\d{2}:\d{2}$"}}
+        for key in SCHEDULE_KEYS
+    },
+    "additionalProperties": False,
+}
+_PARAMETER_VALUE = {
+    "description": "Typed by the parameter's type: "
+    + ", ".join(t.value for t in ParameterType)
+    + ". Leave out when no source gives a value.",
+    "anyOf": [{"type": ["integer", "number", "boolean", "string"]}, _SCHEDULE],
+}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def ref(self, cls: type) -> dict[str, Any]:
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {}  # placeholder against recursion
+            self.defs[name] = self.attrs_schema(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def attrs_schema(self, cls: type, *, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        props: dict[str, Any] = dict(extra or {})
+        required = list(extra or {})
+        for a in attrs.fields(cls):
+            key = a.alias or a.name
+            props[key] = self.type_schema(hints[a.name])
+            if a.__doc__:
+                props[key]["description"] = a.__doc__
+            if a.default is attrs.NOTHING:
+                required.append(key)
+        schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+        if required:
+            schema["required"] = required
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0]
+        if doc:
+            schema["description"] = " ".join(doc.split())
+        return schema
+
+    def type_schema(self, tp: Any) -> dict[str, Any]:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if tp == ParameterValue | None:
+            return dict(_PARAMETER_VALUE)
+        if tp is Check:
+            return {"$ref": "#/$defs/Check"}
+        if tp is Text:
+            return self.ref(Text)
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in args if a is not type(None)]
+            return self.type_schema(options[0]) if len(options) == 1 else {"anyOf": [self.type_schema(a) for a in options]}
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin is tuple:
+            return {"type": "array", "items": self.type_schema(args[0])}
+        if origin in (Mapping, dict) or (isinstance(origin, type) and issubclass(origin, Mapping)):
+            value = args[1] if args else Any
+            inner = {} if value is Any else self.type_schema(value)
+            return {"type": "object", "additionalProperties": inner}
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return {"enum": [m.value for m in tp]}
+        if tp is dt.date:
+            return {"type": "string", "format": "date"}
+        if tp is bool:
+            return {"type": "boolean"}
+        if tp is int:
+            return {"type": "integer"}
+        if tp is float:
+            return {"type": "number"}
+        if tp is str:
+            return {"type": "string"}
+        if tp is Any or tp is object:
+            return {}
+        if attrs.has(tp):
+            return self.ref(tp)
+        raise TypeError(f"no schema for {tp!r}")
+
+    def checks(self) -> dict[str, Any]:
+        options = []
+        for kind, cls in sorted(CHECK_KINDS.items()):
+            name = f"Check_{cls.__name__}"
+            self.defs[name] = self.attrs_schema(cls, extra={"kind": {"const": kind}})
+            options.append({"$ref": f"#/$defs/{name}"})
+        return {"oneOf": options, "description": "The check: a table tagged by its kind."}
+
+
+def _document(root: type, title: str, *, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    b = _Builder()
+    b.defs["Check"] = b.checks()
+    body = b.attrs_schema(root, extra=extra)
+    return {"$schema": SCHEMA_DIALECT, "title": title, **body, "$defs": dict(sorted(b.defs.items()))}
+
+
+def ruleset_schema() -> dict[str, Any]:
+    """The JSON Schema of a ruleset file (``rulesets/<id>/<version>.toml``)."""
+    return _document(Ruleset, "kontakta_rules ruleset file")
+
+
+def overlay_schema() -> dict[str, Any]:
+    """The JSON Schema of an organisation overlay file (``kind = "overlay"``)."""
+    return _document(Overlay, "kontakta_rules overlay file", extra={"kind": {"const": "overlay"}})
+
+
+SCHEMAS = {"ruleset": ruleset_schema, "overlay": overlay_schema}
