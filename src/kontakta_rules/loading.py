@@ -175,6 +175,7 @@ def _make_converter() -> cattrs.Converter:
     # Parameter values are typed by the parameter's declared type, in a pass of their own.
     conv.register_structure_hook(ParameterValue | None, lambda v, _: v)  # type: ignore[arg-type]
     conv.register_structure_hook(Any, lambda v, _: v)
+    conv.register_structure_hook_func(lambda tp: tp is object, lambda v, _: v)
 
     def tuple_factory(tp: Any) -> Callable[[object, Any], Any]:
         inner = homogenous_tuple_structure_factory(tp, conv)
@@ -323,7 +324,7 @@ def parse_parameter_value(ptype: ParameterType, value: object) -> ParameterValue
     except ScheduleError as exc:
         raise FieldProblem(
             Message("not a weekly schedule: {detail}", {"detail": exc.message}),
-            path_part(exc.path) if exc.path else "",
+            f".{exc.path}" if exc.path else "",
         ) from None
 
 

@@ -228,7 +228,7 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
             lines.append(f"  {name} = {format_value(p, lang)}")
             lines += _wrap(p.description.get(lang), "      ")
             basis = _t("basis: {basis}", lang, basis=Message(BASIS_LABELS[p.basis]))
-            source = f"; {_t('source', lang)}: {_citation(p.citation)}" if p.citation else ""
+            source = "; " + _t("source: {citation}", lang, citation=_citation(p.citation)) if p.citation else ""
             lines.append(f"      {basis}{source}")
             for note in p.notes:
                 lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")

@@ -99,6 +99,8 @@ class OpeningDisclosure(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.CALL, SubjectKind.SCRIPT})
     items: tuple[Disclosure, ...]
     opening: str | None = parameter_ref(_INT, Unit.SECONDS, optional=True)
+    initiators: tuple[Initiator, ...] = ()
+    """Only calls started by these (empty: every call)."""
 
 
 @frozen

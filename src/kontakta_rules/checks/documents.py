@@ -19,3 +19,5 @@ class DocumentContent(Check):
         {SubjectKind.OFFER, SubjectKind.CONFIRMATION}
     )
     required: tuple[DocumentElement, ...]
+    excluded_offer_categories: tuple[str, ...] = ()
+    """Offer categories the requirement does not cover (e.g. lotteries)."""
