@@ -26,6 +26,8 @@ class ParameterChange:
     before: Any
     after: Any
     """Canonical data of the parameter before and after (None when added or removed)."""
+    fields: tuple[str, ...] = ()
+    """What changed when the parameter is in both versions, e.g. ``value`` or ``notes``."""
 
     @property
     def value_changed(self) -> bool:
@@ -76,7 +78,14 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> RulesetDiff:
     old_params = {k: to_data(v) for k, v in old.parameters.items()}
     new_params = {k: to_data(v) for k, v in new.parameters.items()}
     params = tuple(
-        ParameterChange(name, old_params.get(name), new_params.get(name))
+        ParameterChange(
+            name,
+            old_params.get(name),
+            new_params.get(name),
+            tuple(_changed_paths(old_params[name], new_params[name]))
+            if name in old_params and name in new_params
+            else (),
+        )
         for name in sorted(set(old_params) | set(new_params))
         if old_params.get(name) != new_params.get(name)
     )

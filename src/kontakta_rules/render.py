@@ -259,11 +259,13 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
             lines.append("  + " + _t("parameter added: {name} = {value}", lang, name=p.name, value=_value(p.after, lang)))
         elif p.after is None:
             lines.append("  - " + _t("parameter removed: {name}", lang, name=p.name))
-        else:
+        elif p.value_changed:
             lines.append(
                 "  ~ "
                 + _t("parameter changed: {name}: {before} -> {after}", lang, name=p.name, before=_value(p.before, lang), after=_value(p.after, lang))
             )
+        else:
+            lines.append("  ~ " + _t("parameter details changed: {name} ({fields})", lang, name=p.name, fields=", ".join(p.fields)))
     if d.metadata_changed:
         lines.append("  ~ " + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed)))
     return "\n".join(lines) + "\n"
