@@ -1,0 +1,59 @@
+"""The built wheel carries every ruleset file and finds them once installed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kontakta_rules.catalog import bundled_rulesets_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+    )
+    (path,) = out.glob("kontakta_rules-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_wheel_carries_every_ruleset_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    rulesets = sorted(p.relative_to(ROOT / "rulesets").as_posix() for p in (ROOT / "rulesets").rglob("*.toml"))
+    assert rulesets
+    for rel in rulesets:
+        assert f"kontakta_rules/rulesets/{rel}" in names
+    assert "kontakta_rules/py.typed" in names
+    assert "kontakta_rules/locale/sv/LC_MESSAGES/kontakta_rules.po" in names
+
+
+@pytest.mark.slow
+def test_installed_wheel_finds_its_rulesets(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import kontakta_rules.catalog as c; from kontakta_rules.catalog import Catalog;"
+        "print(c.bundled_rulesets_dir()); print(len(list(Catalog.default())))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(site)!r}] + {sys.path[1:]!r}; {code}"],
+        capture_output=True, text=True, check=True,
+    )
+    where, count = result.stdout.split()
+    assert Path(where).is_relative_to(site)
+    assert int(count) == len(list((ROOT / "rulesets").glob("*/*.toml")))
+
+
+def test_source_checkout_reads_the_top_level_folder() -> None:
+    # The test run uses an editable install (nox) or the source tree: both read rulesets/.
+    here = bundled_rulesets_dir()
+    assert here.name == "rulesets" and any(here.glob("*/*.toml"))
