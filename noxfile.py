@@ -39,8 +39,35 @@ def catalogs(session: nox.Session) -> None:
     """Extract messages from the code and update the Swedish catalog (then translate it)."""
     session.install("babel>=2.16")
     session.run(
-        "pybabel", "extract", "-F", "pyproject.toml", "-o", POT, "--no-location",
-        "-k", "Message", "-k", "N_", "-k", "_t", "-k", "_", "--omit-header", "src/kontakta_rules",
+        "pybabel",
+        "extract",
+        "-F",
+        "pyproject.toml",
+        "-o",
+        POT,
+        "--no-location",
+        "-k",
+        "Message",
+        "-k",
+        "N_",
+        "-k",
+        "_t",
+        "-k",
+        "_",
+        "--omit-header",
+        "src/kontakta_rules",
     )
-    session.run("pybabel", "update", "-D", "kontakta_rules", "-i", POT, "-d", LOCALE_DIR,
-                "-l", "sv", "--no-fuzzy-matching", "--ignore-obsolete")
+    session.run(
+        "pybabel",
+        "update",
+        "-D",
+        "kontakta_rules",
+        "-i",
+        POT,
+        "-d",
+        LOCALE_DIR,
+        "-l",
+        "sv",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )

@@ -15,7 +15,13 @@ from kontakta_rules.catalog import Catalog, CatalogError, bundled_rulesets_dir, 
 from kontakta_rules.loading import LoadError, load_ruleset
 
 BUNDLED = bundled_rulesets_dir()
-FAMILIES = {"customer-service", "nix-telefon", "swedish-law", "telemarketing-b2b", "telemarketing-b2c"}
+FAMILIES = {
+    "customer-service",
+    "nix-telefon",
+    "swedish-law",
+    "telemarketing-b2b",
+    "telemarketing-b2c",
+}
 
 
 def test_all_five_families_with_enough_versions_and_rules(catalog: Catalog) -> None:
@@ -41,7 +47,9 @@ def test_versions_are_sorted_and_match_file_names(catalog: Catalog) -> None:
 def test_get_and_resolve(catalog: Catalog) -> None:
     rs = catalog.resolve("nix-telefon@2017-07-01")
     assert (rs.id, rs.version) == ("nix-telefon", dt.date(2017, 7, 1))
-    assert catalog.resolve("nix-telefon") == catalog.get("nix-telefon", catalog.versions("nix-telefon")[-1])
+    assert catalog.resolve("nix-telefon") == catalog.get(
+        "nix-telefon", catalog.versions("nix-telefon")[-1]
+    )
     with pytest.raises(CatalogError, match="no ruleset nix"):
         catalog.resolve("nix")
     with pytest.raises(CatalogError, match="has no version 2017-07-02"):
@@ -68,7 +76,10 @@ def test_in_force_around_each_effective_date(entry: tuple[str, dt.date], offset:
         assert catalog.in_force(ruleset_id, day).version == versions[versions.index(version) - 1]
 
 
-@given(st.sampled_from(sorted(FAMILIES)), st.dates(min_value=dt.date(1980, 1, 1), max_value=dt.date(2040, 12, 31)))
+@given(
+    st.sampled_from(sorted(FAMILIES)),
+    st.dates(min_value=dt.date(1980, 1, 1), max_value=dt.date(2040, 12, 31)),
+)
 def test_in_force_is_the_newest_version_not_after_the_day(ruleset_id: str, day: dt.date) -> None:
     catalog = Catalog.default()
     eligible = [v for v in catalog.versions(ruleset_id) if v <= day]
@@ -136,7 +147,9 @@ def test_pinned_fingerprint_loads_and_a_changed_file_fails(tmp_path: Path) -> No
     catalog = Catalog([root])
     assert catalog.get_pinned("nix-telefon@2017-07-01", pinned).ref == "nix-telefon@2017-07-01"
     path = root / "nix-telefon" / "2017-07-01.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("value = 2\n", "value = 1\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("value = 2\n", "value = 1\n", 1), encoding="utf-8"
+    )
     with pytest.raises(CatalogError, match="its data differ from what was pinned"):
         Catalog([root]).get_pinned("nix-telefon@2017-07-01", pinned)
 
@@ -145,14 +158,21 @@ def test_file_name_and_content_must_agree(tmp_path: Path) -> None:
     root = _copy_catalog(tmp_path)
     (root / "nix-telefon" / "2017-07-01.toml").rename(root / "nix-telefon" / "2017-08-01.toml")
     catalog = Catalog([root])
-    with pytest.raises(LoadError, match=r"\$\.version: the version 2017-07-01 does not match the file name 2017-08-01.toml"):
+    with pytest.raises(
+        LoadError,
+        match=r"\$\.version: the version 2017-07-01 does not match the file name 2017-08-01.toml",
+    ):
         catalog.get("nix-telefon", dt.date(2017, 8, 1))
 
 
-def test_extra_roots_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extra_roots_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra = tmp_path / "own"
     (extra / "test-rules").mkdir(parents=True)
-    shutil.copy(Path(__file__).parent / "data" / "minimal.toml", extra / "test-rules" / "2020-01-01.toml")
+    shutil.copy(
+        Path(__file__).parent / "data" / "minimal.toml", extra / "test-rules" / "2020-01-01.toml"
+    )
     monkeypatch.setenv("KONTAKTA_RULES_PATH", str(extra))
     catalog = Catalog()
     assert "test-rules" in catalog.ids()

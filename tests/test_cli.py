@@ -28,7 +28,13 @@ def run(*argv: str) -> tuple[int, str, str]:
 def test_list_text_names_every_family_and_counts_manual_rules() -> None:
     code, out, _ = run("list", "--lang", "en")
     assert code == 0
-    for family in ("customer-service", "nix-telefon", "swedish-law", "telemarketing-b2b", "telemarketing-b2c"):
+    for family in (
+        "customer-service",
+        "nix-telefon",
+        "swedish-law",
+        "telemarketing-b2b",
+        "telemarketing-b2c",
+    ):
         assert family in out
     assert "5 rulesets" in out and "automatic" in out and "manual" in out
 
@@ -80,7 +86,9 @@ def test_diff_shows_the_nix_window_change() -> None:
     assert code == 0
     assert "parameter changed: nix_check_validity: 3 -> 2" in out
     assert "rule added: list-vendor-responsibility" in out
-    code, out, _ = run("diff", "nix-telefon@2017-07-01", "nix-telefon@2017-07-01", "--format", "json")
+    code, out, _ = run(
+        "diff", "nix-telefon@2017-07-01", "nix-telefon@2017-07-01", "--format", "json"
+    )
     assert json.loads(out)["rules_changed"] == []
 
 
@@ -98,7 +106,12 @@ def test_validate_overlay_against_the_catalog(tmp_path: Path) -> None:
     code, out, _ = run("validate", str(DATA / "overlays" / "good.toml"), "--lang", "en")
     assert code == 0 and "acme-policy@2026-01-01" in out
     bad = tmp_path / "weak.toml"
-    bad.write_text((DATA / "overlays" / "good.toml").read_text(encoding="utf-8").replace("nix_check_validity = 1", "nix_check_validity = 4"), encoding="utf-8")
+    bad.write_text(
+        (DATA / "overlays" / "good.toml")
+        .read_text(encoding="utf-8")
+        .replace("nix_check_validity = 1", "nix_check_validity = 4"),
+        encoding="utf-8",
+    )
     code, _, err = run("validate", str(bad), "--lang", "en")
     assert code == 1 and "$.set.nix_check_validity" in err
 
@@ -132,10 +145,14 @@ def test_schema_accepts_every_bundled_file_and_rejects_an_unknown_key() -> None:
     for path in sorted(bundled_rulesets_dir().glob("*/*.toml")):
         data = _as_json_data(tomllib.loads(path.read_text(encoding="utf-8")))
         assert list(validator.iter_errors(data)) == [], path
-    bad = _as_json_data(tomllib.loads((DATA / "bad" / "unknown-key.toml").read_text(encoding="utf-8")))
+    bad = _as_json_data(
+        tomllib.loads((DATA / "bad" / "unknown-key.toml").read_text(encoding="utf-8"))
+    )
     assert not validator.is_valid(bad)
     overlay = json.loads(run("schema", "overlay")[1])
-    good = _as_json_data(tomllib.loads((DATA / "overlays" / "good.toml").read_text(encoding="utf-8")))
+    good = _as_json_data(
+        tomllib.loads((DATA / "overlays" / "good.toml").read_text(encoding="utf-8"))
+    )
     jsonschema.validate(good, overlay)
 
 
@@ -146,5 +163,7 @@ def test_usage_error_exits_2() -> None:
 
 @pytest.mark.skipif(shutil.which("kontakta-rules") is None, reason="console script not installed")
 def test_console_script() -> None:
-    result = subprocess.run(["kontakta-rules", "list", "--lang", "en"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["kontakta-rules", "list", "--lang", "en"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and "telemarketing-b2c" in result.stdout

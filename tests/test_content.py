@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from kontakta_rules.catalog import Catalog
-from kontakta_rules.checks import ConfirmationDeadline, Manual, NixCheck, NixListed, Recording, WrittenAcceptance
+from kontakta_rules.checks import (
+    ConfirmationDeadline,
+    Manual,
+    NixCheck,
+    NixListed,
+    Recording,
+    WrittenAcceptance,
+)
 from kontakta_rules.text import LANGUAGES
 from kontakta_rules.vocabulary import Basis, Layer, Unit
 
@@ -51,7 +58,10 @@ def test_layers(catalog: Catalog) -> None:
 
 def test_version_dates_from_the_fact_sheets(catalog: Catalog) -> None:
     assert [v.isoformat() for v in catalog.versions("telemarketing-b2c")] == [
-        "1987-01-01", "2014-02-01", "2017-01-01", "2021-07-01",
+        "1987-01-01",
+        "2014-02-01",
+        "2017-01-01",
+        "2021-07-01",
     ]
     assert catalog.versions("nix-telefon")[-1] == dt.date(2017, 7, 1)
     assert catalog.versions("customer-service") == [dt.date(2023, 4, 1)]
@@ -74,7 +84,10 @@ def test_nix_check_validity_two_months_now_three_in_the_older_regime(catalog: Ca
 
 
 def test_consent_three_months_and_ticked_from_2017_until_withdrawn_before(catalog: Catalog) -> None:
-    new_rs, old_rs = catalog.resolve("nix-telefon@2017-07-01"), catalog.resolve("nix-telefon@1999-11-01")
+    new_rs, old_rs = (
+        catalog.resolve("nix-telefon@2017-07-01"),
+        catalog.resolve("nix-telefon@1999-11-01"),
+    )
     new = next(r.check for r in new_rs.rules if isinstance(r.check, NixListed))
     old = next(r.check for r in old_rs.rules if isinstance(r.check, NixListed))
     assert new_rs.parameters[new.consent_validity].value == 3
@@ -87,7 +100,10 @@ def test_confirmation_within_five_working_days_from_2017(catalog: Catalog) -> No
     rs = catalog.resolve("telemarketing-b2c@2017-01-01")
     param = _param_of(rs, ConfirmationDeadline, "deadline")
     assert (param.value, param.unit) == (5, Unit.WORKING_DAYS)
-    assert not any(isinstance(r.check, ConfirmationDeadline) for r in catalog.resolve("telemarketing-b2c@2014-02-01").rules)
+    assert not any(
+        isinstance(r.check, ConfirmationDeadline)
+        for r in catalog.resolve("telemarketing-b2c@2014-02-01").rules
+    )
 
 
 def test_recording_rules_apply_from_2021_09_01(catalog: Catalog) -> None:
@@ -101,7 +117,10 @@ def test_recording_rules_apply_from_2021_09_01(catalog: Catalog) -> None:
 
 
 def test_mobile_restriction_only_before_2014(catalog: Catalog) -> None:
-    kinds = {rs.version: {r.check.kind for r in rs.rules} for rs in (catalog.resolve(f"telemarketing-b2c@{v}") for v in ("1987-01-01", "2014-02-01"))}
+    kinds = {
+        rs.version: {r.check.kind for r in rs.rules}
+        for rs in (catalog.resolve(f"telemarketing-b2c@{v}") for v in ("1987-01-01", "2014-02-01"))
+    }
     assert "mobile-restriction" in kinds[dt.date(1987, 1, 1)]
     assert "mobile-restriction" not in kinds[dt.date(2014, 2, 1)]
 
@@ -116,7 +135,12 @@ def test_written_acceptance_for_trader_initiated_calls_in_law(catalog: Catalog) 
 def test_calling_hours_have_no_invented_values(catalog: Catalog) -> None:
     for rs in catalog:
         for rule in rs.rules:
-            if rule.check.kind in ("calling-window", "call-frequency", "silent-calls", "business-subscription"):
+            if rule.check.kind in (
+                "calling-window",
+                "call-frequency",
+                "silent-calls",
+                "business-subscription",
+            ):
                 for _, name, _ in rule.check.parameter_refs():
                     assert rs.parameters[name].value is None, (rs.ref, rule.id, name)
 

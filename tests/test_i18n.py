@@ -37,7 +37,9 @@ def test_placeholders_match_in_both_languages() -> None:
         sv = Message(msgid).render  # noqa: F841 - the translation is read below
         from kontakta_rules.i18n import gettext
 
-        assert set(re.findall(r"\{(\w+)\}", gettext(msgid, "sv"))) == set(re.findall(r"\{(\w+)\}", msgid)), msgid
+        assert set(re.findall(r"\{(\w+)\}", gettext(msgid, "sv"))) == set(
+            re.findall(r"\{(\w+)\}", msgid)
+        ), msgid
 
 
 def test_message_renders_nested_messages_in_each_language() -> None:

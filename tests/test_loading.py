@@ -16,23 +16,50 @@ DATA = Path(__file__).parent / "data"
 # file -> the one problem it must produce (path, message), as the English rendering shows it
 EXPECTED = {
     "unknown-key": ("$.colour", "unknown key; allowed keys here: description, id, issuer"),
-    "unknown-key-in-check": ("$.rules[0].check.months", "unknown key; allowed keys here: covered_purposes, validity"),
+    "unknown-key-in-check": (
+        "$.rules[0].check.months",
+        "unknown key; allowed keys here: covered_purposes, validity",
+    ),
     "wrong-type": ("$.rules[0].check.validity", "expected a string, got 2"),
     "parameter-value-type": ("$.parameters.check_validity.value", "expected an integer, got 'two'"),
     "missing-field": ("$.issuer", "required field missing"),
     "missing-english": ("$.rules[1].title.en", "required field missing"),
     "empty-swedish": ("$.rules[2].text.sv", "the text is empty"),
-    "unknown-check-kind": ("$.rules[1].check.kind", "unknown check kind 'calling-hours'; known kinds: business-subscription"),
+    "unknown-check-kind": (
+        "$.rules[1].check.kind",
+        "unknown check kind 'calling-hours'; known kinds: business-subscription",
+    ),
     "bad-enum": ("$.rules[1].severity", "expected one of must, should, got 'optional'"),
-    "bad-schedule": ("$.parameters.calling_windows.value.tue[0]", "the range '20:00-09:00' ends before it starts"),
+    "bad-schedule": (
+        "$.parameters.calling_windows.value.tue[0]",
+        "the range '20:00-09:00' ends before it starts",
+    ),
     "not-a-list": ("$.rules[2].applies_to", "expected a list, got 'organisation'"),
     "duplicate-rule-id": ("$.rules[2].id", "duplicate rule id check-first (first at $.rules[0])"),
-    "undeclared-parameter": ("$.rules[1].check.window", "refers to parameter calling_hours, which is not declared"),
-    "parameter-type-mismatch": ("$.rules[1].check.window", "parameter check_validity is integer (months); this check needs weekly-schedule"),
-    "uncited-number": ("$.parameters.check_validity.citation", "a numeric value needs a citation of its source"),
-    "rule-window-before-version": ("$.rules[1].effective_from", "the rule starts before its ruleset version (2020-01-01)"),
-    "rule-window-ends-before-start": ("$.rules[1].effective_until", "the rule ends before it starts"),
-    "subject-not-supported": ("$.rules[1].applies_to", "check kind calling-window cannot judge offer"),
+    "undeclared-parameter": (
+        "$.rules[1].check.window",
+        "refers to parameter calling_hours, which is not declared",
+    ),
+    "parameter-type-mismatch": (
+        "$.rules[1].check.window",
+        "parameter check_validity is integer (months); this check needs weekly-schedule",
+    ),
+    "uncited-number": (
+        "$.parameters.check_validity.citation",
+        "a numeric value needs a citation of its source",
+    ),
+    "rule-window-before-version": (
+        "$.rules[1].effective_from",
+        "the rule starts before its ruleset version (2020-01-01)",
+    ),
+    "rule-window-ends-before-start": (
+        "$.rules[1].effective_until",
+        "the rule ends before it starts",
+    ),
+    "subject-not-supported": (
+        "$.rules[1].applies_to",
+        "check kind calling-window cannot judge offer",
+    ),
     "precision": ("$.version", "a version known only to the year must be dated to its first day"),
 }
 
@@ -100,10 +127,14 @@ def test_problems_render_in_swedish() -> None:
 
 
 def test_weekly_schedule_values_become_schedules(tmp_path: Path) -> None:
-    text = (DATA / "minimal.toml").read_text(encoding="utf-8").replace(
-        'basis = "organisation"\ndescription = { sv = "Ringtider."',
-        'basis = "organisation"\nvalue = { mon = ["09:00-12:00", "13:00-20:00"], holiday = [] }\n'
-        'description = { sv = "Ringtider."',
+    text = (
+        (DATA / "minimal.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'basis = "organisation"\ndescription = { sv = "Ringtider."',
+            'basis = "organisation"\nvalue = { mon = ["09:00-12:00", "13:00-20:00"], holiday = [] }\n'
+            'description = { sv = "Ringtider."',
+        )
     )
     path = tmp_path / "schedule.toml"
     path.write_text(text, encoding="utf-8")

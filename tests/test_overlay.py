@@ -39,16 +39,41 @@ def test_overlay_sets_open_parameters_and_adds_organisation_rules(catalog: Catal
 @pytest.mark.parametrize(
     ("old", "new", "path", "message"),
     [
-        ("nix_check_validity = 1", "nix_check_validity = 3", "$.set.nix_check_validity", "may only make it stricter"),
-        ("nix_check_validity = 1", "calling_hours = 1", "$.set.calling_hours", "no ruleset in the stack declares"),
-        ('fri = ["08:00-16:00"] }', 'fri = ["16:00-08:00"] }', "$.set.office_hours.fri[0]", "ends before it starts"),
-        ('id = "acme-call-frequency"', 'id = "listed-numbers"', "$.rules[0].id", "cannot replace a rule of a higher layer"),
-        ('basis = "organisation"\ncitation = { document = "Acmes interna policy", url = "https://acme.example/policy" }\ncheck',
-         'basis = "text"\ncitation = { document = "Acmes interna policy", url = "https://acme.example/policy" }\ncheck',
-         "$.rules[0].basis", "has basis organisation"),
+        (
+            "nix_check_validity = 1",
+            "nix_check_validity = 3",
+            "$.set.nix_check_validity",
+            "may only make it stricter",
+        ),
+        (
+            "nix_check_validity = 1",
+            "calling_hours = 1",
+            "$.set.calling_hours",
+            "no ruleset in the stack declares",
+        ),
+        (
+            'fri = ["08:00-16:00"] }',
+            'fri = ["16:00-08:00"] }',
+            "$.set.office_hours.fri[0]",
+            "ends before it starts",
+        ),
+        (
+            'id = "acme-call-frequency"',
+            'id = "listed-numbers"',
+            "$.rules[0].id",
+            "cannot replace a rule of a higher layer",
+        ),
+        (
+            'basis = "organisation"\ncitation = { document = "Acmes interna policy", url = "https://acme.example/policy" }\ncheck',
+            'basis = "text"\ncitation = { document = "Acmes interna policy", url = "https://acme.example/policy" }\ncheck',
+            "$.rules[0].basis",
+            "has basis organisation",
+        ),
     ],
 )
-def test_overlay_that_weakens_or_misnames_is_a_load_error(tmp_path: Path, catalog: Catalog, old: str, new: str, path: str, message: str) -> None:
+def test_overlay_that_weakens_or_misnames_is_a_load_error(
+    tmp_path: Path, catalog: Catalog, old: str, new: str, path: str, message: str
+) -> None:
     overlay = load_overlay(_write(tmp_path, old, new), source="policy.toml")
     with pytest.raises(LoadError) as info:
         stack([catalog.resolve("nix-telefon@2017-07-01")], overlay, source="policy.toml")

@@ -18,7 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     (path,) = out.glob("kontakta_rules-*.whl")
@@ -28,7 +39,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_wheel_carries_every_ruleset_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    rulesets = sorted(p.relative_to(ROOT / "rulesets").as_posix() for p in (ROOT / "rulesets").rglob("*.toml"))
+    rulesets = sorted(
+        p.relative_to(ROOT / "rulesets").as_posix() for p in (ROOT / "rulesets").rglob("*.toml")
+    )
     assert rulesets
     for rel in rulesets:
         assert f"kontakta_rules/rulesets/{rel}" in names
@@ -45,8 +58,15 @@ def test_installed_wheel_finds_its_rulesets(wheel: Path, tmp_path: Path) -> None
         "print(c.bundled_rulesets_dir()); print(len(list(Catalog.default())))"
     )
     result = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(site)!r}] + {sys.path[1:]!r}; {code}"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path[:0] = [{str(site)!r}] + {sys.path[1:]!r}; {code}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     where, count = result.stdout.split()
     assert Path(where).is_relative_to(site)

@@ -12,7 +12,11 @@ from kontakta_rules.schedule import ScheduleError, parse_schedule
 
 
 def test_parse_and_render_round_trip() -> None:
-    data = {"mon": ["09:00-12:00", "13:00-20:00"], "sat": ["10:00-24:00"], "holiday": ["11:00-15:00"]}
+    data = {
+        "mon": ["09:00-12:00", "13:00-20:00"],
+        "sat": ["10:00-24:00"],
+        "holiday": ["11:00-15:00"],
+    }
     schedule = parse_schedule(data)
     assert schedule.to_data() == data
     assert schedule.days[6] == ()
@@ -38,7 +42,12 @@ def test_errors_name_the_day(data: object, path: str) -> None:
 _minutes = st.integers(min_value=0, max_value=24 * 60 - 1)
 
 
-@given(_minutes, _minutes, st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)), st.booleans())
+@given(
+    _minutes,
+    _minutes,
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.booleans(),
+)
 def test_start_inclusive_end_exclusive(a: int, b: int, day: dt.date, holiday: bool) -> None:
     start, end = sorted((a, b))
     if start == end:

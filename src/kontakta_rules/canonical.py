@@ -34,12 +34,14 @@ def to_data(obj: object) -> Any:
         return [to_data(item) for item in obj]
     if isinstance(obj, Mapping):
         return {str(k): to_data(v) for k, v in obj.items()}
-    if attrs.has(type(obj)):
+    cls: Any = type(obj)
+    if attrs.has(cls):
         out: dict[str, Any] = {"kind": obj.kind} if isinstance(obj, Check) else {}
-        for a in attrs.fields(type(obj)):
+        for a in attrs.fields(cls):
             value = getattr(obj, a.name)
             if a.default is not attrs.NOTHING:
-                default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default  # type: ignore[call-arg]
+                factory = getattr(a.default, "factory", None)
+                default = factory() if callable(factory) else a.default
                 if value == default:
                     continue
             out[a.alias or a.name] = to_data(value)

@@ -54,7 +54,9 @@ def parse_ref(ref: str) -> tuple[str, dt.date | None]:
     """``"id@YYYY-MM-DD"`` -> ``(id, date)``; ``"id"`` -> ``(id, None)``."""
     ruleset_id, _, version = ref.partition("@")
     if not ID_PATTERN.match(ruleset_id):
-        raise CatalogError(Message("not a ruleset reference: {ref} (use ID or ID@YYYY-MM-DD)", {"ref": ref}))
+        raise CatalogError(
+            Message("not a ruleset reference: {ref} (use ID or ID@YYYY-MM-DD)", {"ref": ref})
+        )
     if not version:
         return ruleset_id, None
     try:
@@ -70,7 +72,9 @@ class Catalog:
 
     def __init__(self, roots: Sequence[Path | str] | None = None) -> None:
         if roots is None:
-            extra = [Path(p) for p in os.environ.get(EXTRA_PATH_VARIABLE, "").split(os.pathsep) if p]
+            extra = [
+                Path(p) for p in os.environ.get(EXTRA_PATH_VARIABLE, "").split(os.pathsep) if p
+            ]
             roots = [bundled_rulesets_dir(), *extra]
         self.roots = tuple(Path(r) for r in roots)
         self._files: dict[str, dict[dt.date, tuple[Path, str]]] = {}
@@ -225,7 +229,9 @@ class Catalog:
                         Problem(
                             f"{root.name}/{path.relative_to(root).as_posix()}",
                             "",
-                            Message("a ruleset file is named after its version date (YYYY-MM-DD.toml)"),
+                            Message(
+                                "a ruleset file is named after its version date (YYYY-MM-DD.toml)"
+                            ),
                         )
                     )
         for ruleset_id in self.ids():
@@ -247,7 +253,10 @@ class Catalog:
                     Problem(
                         self.source(rs.id, rs.version),
                         f"$.rules[{i}].check.ruleset",
-                        Message("refers to ruleset {id}, which the catalog does not have", {"id": target}),
+                        Message(
+                            "refers to ruleset {id}, which the catalog does not have",
+                            {"id": target},
+                        ),
                     )
                 )
         return problems

@@ -30,24 +30,34 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         return gettext(msgid, lang)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=["sv", "en"], help=_("language of the output (default: from the environment, else sv)"))
+    common.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        help=_("language of the output (default: from the environment, else sv)"),
+    )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
 
     p = argparse.ArgumentParser(
         prog="kontakta-rules",
-        description=_("Kontakta's rules for telephone sales, customer service and NIX-Telefon as versioned, cited data."),
+        description=_(
+            "Kontakta's rules for telephone sales, customer service and NIX-Telefon as versioned, cited data."
+        ),
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", parents=[common, fmt], help=_("list rulesets, versions and rule counts"))
-    show = sub.add_parser("show", parents=[common, fmt], help=_("show one ruleset version with all its rules"))
+    show = sub.add_parser(
+        "show", parents=[common, fmt], help=_("show one ruleset version with all its rules")
+    )
     show.add_argument("ref", metavar="ID[@VERSION]")
     d = sub.add_parser("diff", parents=[common, fmt], help=_("what changed between two versions"))
     d.add_argument("old", metavar="ID@A")
     d.add_argument("new", metavar="ID@B")
     v = sub.add_parser("validate", parents=[common], help=_("check a ruleset or overlay file"))
     v.add_argument("file", type=Path, metavar="FILE")
-    f = sub.add_parser("fingerprint", parents=[common], help=_("print the fingerprint of a ruleset version"))
+    f = sub.add_parser(
+        "fingerprint", parents=[common], help=_("print the fingerprint of a ruleset version")
+    )
     f.add_argument("ref", metavar="ID@VERSION")
     s = sub.add_parser("schema", parents=[common], help=_("print the JSON Schema of a file format"))
     s.add_argument("name", choices=sorted(SCHEMAS))
@@ -125,7 +135,9 @@ _COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     env_lang = resolve_lang()

@@ -82,7 +82,10 @@ def N_(msgid: str) -> str:
 
 def _from_locale_name(name: str) -> Lang | None:
     code = name.split(":")[0].split(".")[0].split("_")[0].split("-")[0].lower()
-    return code if code in LANGUAGES else None  # type: ignore[return-value]
+    for lang in LANGUAGES:
+        if code == lang:
+            return lang
+    return None
 
 
 def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> Lang:

@@ -16,21 +16,21 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
 from attrs import frozen
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence
 from cattrs.errors import (
+    AttributeValidationNote,
     BaseValidationError,
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
-from cattrs.gen import AttributeValidationNote
 
 from .checks import CHECK_KINDS, Check
-from .i18n import Message, N_
+from .i18n import N_, Message
 from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Rule, Ruleset
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
@@ -173,7 +173,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
     # Parameter values are typed by the parameter's declared type, in a pass of their own.
-    conv.register_structure_hook(ParameterValue | None, lambda v, _: v)  # type: ignore[arg-type]
+    conv.register_structure_hook(ParameterValue | None, lambda v, _: v)
     conv.register_structure_hook(Any, lambda v, _: v)
     conv.register_structure_hook_func(lambda tp: tp is object, lambda v, _: v)
 
@@ -224,7 +224,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda tp: tp is Check, structure_check)
 
     def structure_attrs_strict(cls: type) -> Callable[[object, Any], Any]:
-        inner = conv.gen_structure_attrs_fromdict(cls)
+        inner: Callable[[Any, Any], Any] = conv.gen_structure_attrs_fromdict(cls)
 
         def hook(value: object, t: Any) -> Any:
             if not isinstance(value, Mapping):
@@ -278,10 +278,15 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
             else:
                 yield from _walk(inner, sub, sub_cls)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        allowed = sorted(a.alias or a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
+        allowed = (
+            sorted(a.alias or a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
+        )
         for key in sorted(exc.extra_fields):
-            yield path + path_part(key), Message(
-                "unknown key; allowed keys here: {allowed}", {"allowed": ", ".join(allowed)}
+            yield (
+                path + path_part(key),
+                Message(
+                    "unknown key; allowed keys here: {allowed}", {"allowed": ", ".join(allowed)}
+                ),
             )
     elif isinstance(exc, FieldProblem):
         yield path + exc.suffix, exc.message
@@ -294,7 +299,7 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
 def _structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | None, list[Problem]]:
     try:
         return CONVERTER.structure(raw, cls), []
-    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes a Problem
+    except Exception as exc:
         return None, [Problem(source, path, msg) for path, msg in _walk(exc, "$", cls)]
 
 
@@ -339,7 +344,7 @@ def _raw_parameter_problems(raw: Mapping[str, Any], source: str) -> list[Problem
         if not isinstance(p, Mapping) or "value" not in p:
             continue
         try:
-            ptype = ParameterType(p.get("type"))
+            ptype = ParameterType(str(p.get("type")))
         except ValueError:
             continue  # the structural pass reports the bad type
         try:
@@ -365,8 +370,8 @@ def _typed_parameters(params: Mapping[str, Parameter]) -> dict[str, Parameter]:
 def _texts(obj: object, path: str) -> Iterator[tuple[str, Text]]:
     if isinstance(obj, Text):
         yield path, obj
-    elif attrs.has(type(obj)):
-        for a in attrs.fields(type(obj)):
+    elif attrs.has(cls := cast(Any, type(obj))):
+        for a in attrs.fields(cls):
             yield from _texts(getattr(obj, a.name), path + path_part(a.alias or a.name))
     elif isinstance(obj, tuple):
         for i, item in enumerate(obj):
@@ -488,7 +493,9 @@ def lint_ruleset(rs: Ruleset, source: str, *, until: dt.date | None = None) -> l
     """Semantic problems in a structurally valid ruleset (``until``: next version's date)."""
     problems = [*_lint_texts(rs, source), *_lint_parameters(rs.parameters, source)]
     if not ID_PATTERN.match(rs.id):
-        problems.append(Problem(source, "$.id", Message("ids are lower-case words joined by hyphens")))
+        problems.append(
+            Problem(source, "$.id", Message("ids are lower-case words joined by hyphens"))
+        )
     precision_ok = {
         "day": True,
         "month": rs.version.day == 1,
@@ -513,7 +520,9 @@ def lint_overlay(ov: Overlay, source: str) -> list[Problem]:
     """Semantic problems in an overlay that can be seen without the rulesets it stacks on."""
     problems = [*_lint_texts(ov, source), *_lint_parameters(ov.parameters, source)]
     if not ID_PATTERN.match(ov.id):
-        problems.append(Problem(source, "$.id", Message("ids are lower-case words joined by hyphens")))
+        problems.append(
+            Problem(source, "$.id", Message("ids are lower-case words joined by hyphens"))
+        )
     # An organisation rule may use the overlay's own parameters and the ones it sets.
     refs = dict(ov.parameters)
     problems += _lint_rules(ov.rules, refs, source, window=None)
@@ -533,7 +542,11 @@ def read_toml(path: Path, source: str) -> dict[str, Any]:
         ) from None
     except OSError as exc:
         raise LoadError(
-            [Problem(source, "", Message("cannot read the file: {detail}", {"detail": exc.strerror}))]
+            [
+                Problem(
+                    source, "", Message("cannot read the file: {detail}", {"detail": exc.strerror})
+                )
+            ]
         ) from None
 
 

@@ -91,7 +91,18 @@ def list_data(catalog: Catalog, rulesets: Sequence[Ruleset]) -> dict[str, Any]:
 
 def list_text(catalog: Catalog, rulesets: Sequence[Ruleset], lang: Lang) -> str:
     data = list_data(catalog, rulesets)
-    head = [_t(h, lang) for h in (N_("ID"), N_("VERSION"), N_("LAYER"), N_("RULES"), N_("AUTOMATIC"), N_("MANUAL"), N_("TITLE"))]
+    head = [
+        _t(h, lang)
+        for h in (
+            N_("ID"),
+            N_("VERSION"),
+            N_("LAYER"),
+            N_("RULES"),
+            N_("AUTOMATIC"),
+            N_("MANUAL"),
+            N_("TITLE"),
+        )
+    ]
     rows = [
         [
             r["id"],
@@ -105,7 +116,10 @@ def list_text(catalog: Catalog, rulesets: Sequence[Ruleset], lang: Lang) -> str:
         for r in data["rulesets"]
     ]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head) - 1)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in [head, *rows]]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in [head, *rows]
+    ]
     t = data["totals"]
     lines.append("")
     lines.append(
@@ -146,14 +160,18 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [
+        indent
+    ]
 
 
 def format_value(param: Parameter, lang: Lang) -> str:
     if param.value is None:
         return _t("no value: the organisation sets it in its policy overlay", lang)
     if isinstance(param.value, WeeklySchedule):
-        return ", ".join(f"{day} {' '.join(ranges)}" for day, ranges in param.value.to_data().items()) or _t("closed", lang)
+        return ", ".join(
+            f"{day} {' '.join(ranges)}" for day, ranges in param.value.to_data().items()
+        ) or _t("closed", lang)
     if isinstance(param.value, bool):
         return _t("yes", lang) if param.value else _t("no", lang)
     unit = f" {_t(UNIT_LABELS[param.unit], lang)}" if param.unit else ""
@@ -176,7 +194,11 @@ def _rule_lines(rule: Rule, rs: Ruleset, lang: Lang) -> list[str]:
             subjects=", ".join(s.value for s in rule.applies_to),
         )
     )
-    refs = [f"{name} = {format_value(rs.parameters[name], lang)}" for _, name, _ in rule.check.parameter_refs() if name in rs.parameters]
+    refs = [
+        f"{name} = {format_value(rs.parameters[name], lang)}"
+        for _, name, _ in rule.check.parameter_refs()
+        if name in rs.parameters
+    ]
     if refs:
         lines.append("      " + _t("Parameters: {list}", lang, list="; ".join(refs)))
     if rule.effective_from or rule.effective_until:
@@ -201,7 +223,10 @@ def _citation(c: Any) -> str:
 
 
 def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
-    lines = [f"{rs.title.get(lang)} ({rs.ref})", "=" * min(96, len(rs.title.get(lang)) + len(rs.ref) + 3)]
+    lines = [
+        f"{rs.title.get(lang)} ({rs.ref})",
+        "=" * min(96, len(rs.title.get(lang)) + len(rs.ref) + 3),
+    ]
     lines.append(
         _t(
             "Issuer: {issuer}; layer: {layer}; in force: {start} – {end}; last reviewed: {reviewed}",
@@ -214,7 +239,13 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
         )
     )
     if rs.version_precision != "day":
-        lines.append(_t("The sources date this version only to the {precision}.", lang, precision=Message(rs.version_precision)))
+        lines.append(
+            _t(
+                "The sources date this version only to the {precision}.",
+                lang,
+                precision=Message(rs.version_precision),
+            )
+        )
     lines.append(_t("Fingerprint: {fingerprint}", lang, fingerprint=fingerprint(rs)))
     if rs.description:
         lines += ["", *_wrap(rs.description.get(lang), "")]
@@ -228,12 +259,25 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
             lines.append(f"  {name} = {format_value(p, lang)}")
             lines += _wrap(p.description.get(lang), "      ")
             basis = _t("basis: {basis}", lang, basis=Message(BASIS_LABELS[p.basis]))
-            source = "; " + _t("source: {citation}", lang, citation=_citation(p.citation)) if p.citation else ""
+            source = (
+                "; " + _t("source: {citation}", lang, citation=_citation(p.citation))
+                if p.citation
+                else ""
+            )
             lines.append(f"      {basis}{source}")
             for note in p.notes:
                 lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
     total, automatic, manual = rule_counts([rs])
-    lines += ["", _t("Rules ({total}: {automatic} automatic, {manual} manual)", lang, total=total, automatic=automatic, manual=manual)]
+    lines += [
+        "",
+        _t(
+            "Rules ({total}: {automatic} automatic, {manual} manual)",
+            lang,
+            total=total,
+            automatic=automatic,
+            manual=manual,
+        ),
+    ]
     for rule in rs.rules:
         lines += [*_rule_lines(rule, rs, lang), ""]
     lines.append(_t("Sources", lang))
@@ -253,21 +297,54 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
     for rule_id in d.rules_removed:
         lines.append("  - " + _t("rule removed: {id}", lang, id=rule_id))
     for change in d.rules_changed:
-        lines.append("  ~ " + _t("rule changed: {id} ({fields})", lang, id=change.rule_id, fields=", ".join(change.fields)))
+        lines.append(
+            "  ~ "
+            + _t(
+                "rule changed: {id} ({fields})",
+                lang,
+                id=change.rule_id,
+                fields=", ".join(change.fields),
+            )
+        )
     for p in d.parameters:
         if p.before is None:
-            lines.append("  + " + _t("parameter added: {name} = {value}", lang, name=p.name, value=_value(p.after, lang)))
+            lines.append(
+                "  + "
+                + _t(
+                    "parameter added: {name} = {value}",
+                    lang,
+                    name=p.name,
+                    value=_value(p.after, lang),
+                )
+            )
         elif p.after is None:
             lines.append("  - " + _t("parameter removed: {name}", lang, name=p.name))
         elif p.value_changed:
             lines.append(
                 "  ~ "
-                + _t("parameter changed: {name}: {before} -> {after}", lang, name=p.name, before=_value(p.before, lang), after=_value(p.after, lang))
+                + _t(
+                    "parameter changed: {name}: {before} -> {after}",
+                    lang,
+                    name=p.name,
+                    before=_value(p.before, lang),
+                    after=_value(p.after, lang),
+                )
             )
         else:
-            lines.append("  ~ " + _t("parameter details changed: {name} ({fields})", lang, name=p.name, fields=", ".join(p.fields)))
+            lines.append(
+                "  ~ "
+                + _t(
+                    "parameter details changed: {name} ({fields})",
+                    lang,
+                    name=p.name,
+                    fields=", ".join(p.fields),
+                )
+            )
     if d.metadata_changed:
-        lines.append("  ~ " + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed)))
+        lines.append(
+            "  ~ "
+            + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed))
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -63,7 +63,9 @@ class WeeklySchedule:
 
     def to_data(self) -> dict[str, list[str]]:
         """The file form of this schedule (only days that have ranges)."""
-        out = {key: [str(r) for r in ranges] for key, ranges in zip(DAY_KEYS, self.days, strict=True)}
+        out = {
+            key: [str(r) for r in ranges] for key, ranges in zip(DAY_KEYS, self.days, strict=True)
+        }
         out["holiday"] = [str(r) for r in self.holiday]
         return {k: v for k, v in out.items() if v}
 
@@ -100,9 +102,7 @@ def parse_schedule(data: object) -> WeeklySchedule:
         raise ScheduleError("", "expected a table of day keys (mon, tue, ..., sun, holiday)")
     unknown = sorted(set(data) - set(SCHEDULE_KEYS))
     if unknown:
-        raise ScheduleError(
-            str(unknown[0]), f"unknown day key; use {', '.join(SCHEDULE_KEYS)}"
-        )
+        raise ScheduleError(str(unknown[0]), f"unknown day key; use {', '.join(SCHEDULE_KEYS)}")
 
     def ranges(key: str) -> tuple[TimeRange, ...]:
         value = data.get(key, [])

@@ -61,7 +61,11 @@ class _Builder:
                 props[key]["description"] = a.__doc__
             if a.default is attrs.NOTHING:
                 required.append(key)
-        schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": props,
+            "additionalProperties": False,
+        }
         if required:
             schema["required"] = required
         doc = (cls.__doc__ or "").strip().split("\n\n")[0]
@@ -79,7 +83,11 @@ class _Builder:
             return self.ref(Text)
         if origin in (typing.Union, types.UnionType):
             options = [a for a in args if a is not type(None)]
-            return self.type_schema(options[0]) if len(options) == 1 else {"anyOf": [self.type_schema(a) for a in options]}
+            return (
+                self.type_schema(options[0])
+                if len(options) == 1
+                else {"anyOf": [self.type_schema(a) for a in options]}
+            )
         if origin is typing.Literal:
             return {"enum": list(args)}
         if origin is tuple:
@@ -119,7 +127,12 @@ def _document(root: type, title: str, *, extra: Mapping[str, Any] | None = None)
     b = _Builder()
     b.defs["Check"] = b.checks()
     body = b.attrs_schema(root, extra=extra)
-    return {"$schema": SCHEMA_DIALECT, "title": title, **body, "$defs": dict(sorted(b.defs.items()))}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": title,
+        **body,
+        "$defs": dict(sorted(b.defs.items())),
+    }
 
 
 def ruleset_schema() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from .i18n import Message
-from .loading import LoadError, Problem, FieldProblem, path_part, parse_parameter_value
+from .loading import FieldProblem, LoadError, Problem, parse_parameter_value, path_part
 from .model import Overlay, Parameter, ParameterValue, Ruleset
 from .vocabulary import Basis, Layer
 
@@ -76,7 +76,11 @@ def overlay_problems(overlay: Overlay, rulesets: Iterable[Ruleset], source: str)
             )
         if rule.basis is not Basis.ORGANISATION:
             problems.append(
-                Problem(source, f"$.rules[{i}].basis", Message("an organisation rule has basis organisation"))
+                Problem(
+                    source,
+                    f"$.rules[{i}].basis",
+                    Message("an organisation rule has basis organisation"),
+                )
             )
     return problems
 
@@ -112,7 +116,9 @@ def organisation_ruleset(overlay: Overlay) -> Ruleset:
     )
 
 
-def stack(rulesets: Sequence[Ruleset], overlay: Overlay | None = None, source: str = "overlay") -> tuple[Ruleset, ...]:
+def stack(
+    rulesets: Sequence[Ruleset], overlay: Overlay | None = None, source: str = "overlay"
+) -> tuple[Ruleset, ...]:
     """Rulesets ordered law -> register -> industry -> organisation, with the overlay applied.
 
     Raises :class:`~kontakta_rules.loading.LoadError` when the overlay removes, replaces or
