@@ -29,7 +29,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from .checks import CHECK_KINDS, Check
+from .checks import CHECK_KINDS, Check, parameter_spec
 from .i18n import N_, Message
 from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Rule, Ruleset
 from .schedule import ScheduleError, parse_schedule
@@ -273,8 +273,18 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
                     sub_cls = note.type if attrs.has(note.type) else None
                 elif isinstance(note, IterableValidationNote):
                     sub = path + path_part(note.index)
+            spec = None
+            for note in getattr(inner, "__notes__", []):
+                if isinstance(note, AttributeValidationNote) and inner_cls is not None:
+                    spec = parameter_spec(inner_cls, note.name)
             if isinstance(inner, KeyError) and sub != path:
                 yield sub, Message("required field missing")
+            elif spec is not None and isinstance(inner, FieldProblem):
+                yield sub, Message(
+                    "expected the name of a parameter declared under [parameters] "
+                    "(of type {type}), not a value",
+                    {"type": _describe(spec.type, spec.unit)},
+                )
             else:
                 yield from _walk(inner, sub, sub_cls)
     elif isinstance(exc, ForbiddenExtraKeysError):

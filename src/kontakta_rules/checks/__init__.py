@@ -3,7 +3,7 @@
 Importing this package registers every kind in :data:`CHECK_KINDS`.
 """
 
-from .base import CHECK_KINDS, Check, ParameterSpec, parameter_ref
+from .base import CHECK_KINDS, Check, ParameterSpec, parameter_ref, parameter_spec
 from .calls import (
     BusinessSubscription,
     CallerId,
@@ -46,4 +46,5 @@ __all__ = [
     "SilentCalls",
     "WrittenAcceptance",
     "parameter_ref",
+    "parameter_spec",
 ]

@@ -38,6 +38,17 @@ def parameter_ref(type: ParameterType, unit: Unit | None = None, *, optional: bo
     return field(metadata={_PARAMETER_META: spec})
 
 
+def parameter_spec(cls: type, field_name: str) -> ParameterSpec | None:
+    """The spec of ``cls.field_name`` when it is a parameter reference, else None."""
+    if not attrs.has(cls):
+        return None
+    for a in attrs.fields(cls):
+        if a.name == field_name:
+            spec = a.metadata.get(_PARAMETER_META)
+            return spec if isinstance(spec, ParameterSpec) else None
+    return None
+
+
 @frozen
 class Check:
     """Base of all check kinds. Subclasses set ``kind`` and ``subjects``."""
