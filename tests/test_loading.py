@@ -20,7 +20,10 @@ EXPECTED = {
         "$.rules[0].check.months",
         "unknown key; allowed keys here: covered_purposes, validity",
     ),
-    "wrong-type": ("$.rules[0].check.validity", "expected the name of a parameter declared under [parameters] (of type integer (months)), not a value"),
+    "wrong-type": (
+        "$.rules[0].check.validity",
+        "expected the name of a parameter declared under [parameters] (of type integer (months)), not a value",
+    ),
     "parameter-value-type": ("$.parameters.check_validity.value", "expected an integer, got 'two'"),
     "missing-field": ("$.issuer", "required field missing"),
     "missing-english": ("$.rules[1].title.en", "required field missing"),

@@ -158,6 +158,28 @@ def _is_homogenous_tuple(tp: Any) -> bool:
     return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple)
+
+
+def _is_table(value: object) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _guarded(
+    inner: Callable[[Any, Any], Any], what: str, ok: Callable[[object], bool]
+) -> Callable[[object, Any], Any]:
+    """``inner``, after checking the value's shape: cattrs would turn a string into a
+    tuple of characters, or report a table's absence as an obscure attribute error."""
+
+    def hook(value: object, t: Any) -> Any:
+        if not ok(value):
+            raise _expected(what, value)
+        return inner(value, t)
+
+    return hook
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=True)
     scalars: list[tuple[type, str, Callable[[object], bool]]] = [
@@ -177,30 +199,13 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Any, lambda v, _: v)
     conv.register_structure_hook_func(lambda tp: tp is object, lambda v, _: v)
 
-    def tuple_factory(tp: Any) -> Callable[[object, Any], Any]:
-        inner = homogenous_tuple_structure_factory(tp, conv)
-
-        def hook(value: object, t: Any) -> Any:
-            if not isinstance(value, list | tuple):
-                raise _expected(_A_LIST, value)
-            return inner(value, t)
-
-        return hook
-
-    conv.register_structure_hook_factory(_is_homogenous_tuple, tuple_factory)
-
-    def mapping_factory(tp: Any) -> Callable[[object, Any], Any]:
-        inner = conv.gen_structure_mapping(tp)
-
-        def hook(value: object, t: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise _expected(_A_TABLE, value)
-            return inner(value, t)
-
-        return hook
-
     conv.register_structure_hook_factory(
-        lambda tp: is_mapping(tp) and not is_sequence(tp), mapping_factory
+        _is_homogenous_tuple,
+        lambda tp: _guarded(homogenous_tuple_structure_factory(tp, conv), _A_LIST, _is_list),
+    )
+    conv.register_structure_hook_factory(
+        lambda tp: is_mapping(tp) and not is_sequence(tp),
+        lambda tp: _guarded(conv.gen_structure_mapping(tp), _A_TABLE, _is_table),
     )
 
     def structure_check(value: object, _: Any) -> Check:
@@ -223,19 +228,9 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_func(lambda tp: tp is Check, structure_check)
 
-    def structure_attrs_strict(cls: type) -> Callable[[object, Any], Any]:
-        inner: Callable[[Any, Any], Any] = conv.gen_structure_attrs_fromdict(cls)
-
-        def hook(value: object, t: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise _expected(_A_TABLE, value)
-            return inner(value, t)
-
-        return hook
-
     conv.register_structure_hook_factory(
         lambda tp: attrs.has(tp) and tp is not Check,
-        structure_attrs_strict,
+        lambda tp: _guarded(conv.gen_structure_attrs_fromdict(tp), _A_TABLE, _is_table),
     )
     return conv
 
@@ -280,10 +275,13 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
             if isinstance(inner, KeyError) and sub != path:
                 yield sub, Message("required field missing")
             elif spec is not None and isinstance(inner, FieldProblem):
-                yield sub, Message(
-                    "expected the name of a parameter declared under [parameters] "
-                    "(of type {type}), not a value",
-                    {"type": _describe(spec.type, spec.unit)},
+                yield (
+                    sub,
+                    Message(
+                        "expected the name of a parameter declared under [parameters] "
+                        "(of type {type}), not a value",
+                        {"type": _describe(spec.type, spec.unit)},
+                    ),
                 )
             else:
                 yield from _walk(inner, sub, sub_cls)
