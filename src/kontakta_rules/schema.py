@@ -57,8 +57,6 @@ class _Builder:
         for a in attrs.fields(cls):
             key = a.alias or a.name
             props[key] = self.type_schema(hints[a.name])
-            if a.__doc__:
-                props[key]["description"] = a.__doc__
             if a.default is attrs.NOTHING:
                 required.append(key)
         schema: dict[str, Any] = {
