@@ -136,6 +136,7 @@ def _as_json_data(value: object) -> object:
 def test_schema_is_valid_json_schema(name: str) -> None:
     code, out, _ = run("schema", name)
     assert code == 0
+    assert "attr.ib" not in out, "attrs' own docstrings must not leak into the schema"
     jsonschema.Draft202012Validator.check_schema(json.loads(out))
 
 
