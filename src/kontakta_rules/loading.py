@@ -257,21 +257,17 @@ def _alias(cls: type | None, name: str) -> str:
     return name
 
 
-def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str, Message]]:
+def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, Message]]:
     if isinstance(exc, BaseValidationError):
         inner_cls = getattr(exc, "cl", None)
         for inner in exc.exceptions:
-            sub, sub_cls = path, None
+            sub, spec = path, None
             for note in getattr(inner, "__notes__", []):
                 if isinstance(note, AttributeValidationNote):
                     sub = path + path_part(_alias(inner_cls, note.name))
-                    sub_cls = note.type if attrs.has(note.type) else None
+                    spec = parameter_spec(inner_cls, note.name) if inner_cls else None
                 elif isinstance(note, IterableValidationNote):
                     sub = path + path_part(note.index)
-            spec = None
-            for note in getattr(inner, "__notes__", []):
-                if isinstance(note, AttributeValidationNote) and inner_cls is not None:
-                    spec = parameter_spec(inner_cls, note.name)
             if isinstance(inner, KeyError) and sub != path:
                 yield sub, Message("required field missing")
             elif spec is not None and isinstance(inner, FieldProblem):
@@ -284,7 +280,7 @@ def _walk(exc: BaseException, path: str, cls: type | None) -> Iterator[tuple[str
                     ),
                 )
             else:
-                yield from _walk(inner, sub, sub_cls)
+                yield from _walk(inner, sub)
     elif isinstance(exc, ForbiddenExtraKeysError):
         allowed = (
             sorted(a.alias or a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
@@ -308,7 +304,7 @@ def _structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | N
     try:
         return CONVERTER.structure(raw, cls), []
     except Exception as exc:
-        return None, [Problem(source, path, msg) for path, msg in _walk(exc, "$", cls)]
+        return None, [Problem(source, path, msg) for path, msg in _walk(exc, "$")]
 
 
 # --------------------------------------------------------------------------- parameter values
@@ -531,9 +527,8 @@ def lint_overlay(ov: Overlay, source: str) -> list[Problem]:
         problems.append(
             Problem(source, "$.id", Message("ids are lower-case words joined by hyphens"))
         )
-    # An organisation rule may use the overlay's own parameters and the ones it sets.
-    refs = dict(ov.parameters)
-    problems += _lint_rules(ov.rules, refs, source, window=None)
+    # An organisation rule uses the overlay's own parameters (declared with their values).
+    problems += _lint_rules(ov.rules, ov.parameters, source, window=None)
     return problems
 
 

@@ -72,9 +72,7 @@ def list_data(catalog: Catalog, rulesets: Sequence[Ruleset]) -> dict[str, Any]:
                 "layer": rs.layer.value,
                 "title": to_data(rs.title),
                 "fingerprint": fingerprint(rs),
-                "rules": len(rs.rules),
-                "automatic": rule_counts([rs])[1],
-                "manual": rule_counts([rs])[2],
+                **dict(zip(("rules", "automatic", "manual"), rule_counts([rs]), strict=True)),
             }
             for rs in rulesets
         ],
