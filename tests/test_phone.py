@@ -1,0 +1,72 @@
+"""Swedish numbers as people write them normalise to one E.164 form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kontakta_rules.phone import PhoneNumberError, is_mobile, to_e164
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "070-174 06 05",
+        "+46 70 174 06 05",
+        "0046701740605",
+        "0701740605",
+        "+46 (0)70-174 06 05",
+        "070.174.06.05",
+    ],
+)
+def test_ways_of_writing_one_number(written: str) -> None:
+    assert to_e164(written) == "+46701740605"
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("+47 22 00 00 00", "not a Swedish number"),
+        ("0047 22000000", "not a Swedish number"),
+        ("46701740605", "leading 0, +46 or 0046"),
+        ("070-174 06 0x", "not a telephone number"),
+        ("0701", "7 to 9 digits"),
+        ("07017406051234", "7 to 9 digits"),
+        ("", "leading 0"),
+    ],
+)
+def test_foreign_and_invalid_numbers_are_refused(written: str, reason: str) -> None:
+    with pytest.raises(PhoneNumberError, match=re.escape(reason)):
+        to_e164(written)
+
+
+def test_error_messages_exist_in_swedish() -> None:
+    with pytest.raises(PhoneNumberError) as info:
+        to_e164("+47 22 00 00 00")
+    assert "inte ett svenskt nummer" in info.value.message.render("sv")
+
+
+def test_mobile_series() -> None:
+    assert is_mobile("+46701740605") and is_mobile("+46761234567")
+    assert not is_mobile("+46812345678") and not is_mobile("+4620123456")
+
+
+_nsn = st.from_regex(r"[1-9][0-9]{6,8}", fullmatch=True)
+
+
+@given(
+    _nsn,
+    st.sampled_from(["0{}", "+46{}", "0046{}", "+46 {}", "0{} "]),
+    st.lists(st.sampled_from([" ", "-"]), max_size=3),
+)
+def test_every_written_form_gives_the_same_e164(
+    nsn: str, template: str, separators: list[str]
+) -> None:
+    digits = list(nsn)
+    for i, sep in enumerate(separators):
+        digits.insert(1 + 2 * i, sep)
+    written = template.format("".join(digits))
+    assert to_e164(written) == f"+46{nsn}"
