@@ -1,0 +1,57 @@
+"""Swedish holidays and working days, by the holiday calendar a rule names.
+
+``se-public``: public holidays (allmänna helgdagar). ``se-public-and-eves``: those plus
+Midsummer Eve, Christmas Eve and New Year's Eve. Working days are Monday to Friday that are
+not holidays in the calendar. The holiday data come from the ``holidays`` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import holidays
+
+from .vocabulary import HolidayCalendar
+
+_CATEGORIES = {
+    HolidayCalendar.SE_PUBLIC: ("public",),
+    HolidayCalendar.SE_PUBLIC_AND_EVES: ("public", "de_facto"),
+}
+
+
+@functools.cache
+def _holidays(calendar: HolidayCalendar, year: int) -> frozenset[dt.date]:
+    days = holidays.country_holidays(
+        "SE", years=year, categories=_CATEGORIES[calendar], language="en_US"
+    )
+    return frozenset(days)
+
+
+def is_holiday(day: dt.date, calendar: HolidayCalendar) -> bool:
+    return day in _holidays(calendar, day.year)
+
+
+def is_working_day(day: dt.date, calendar: HolidayCalendar) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, calendar)
+
+
+def add_working_days(start: dt.date, count: int, calendar: HolidayCalendar) -> dt.date:
+    """The ``count``-th working day after ``start`` (``start`` itself is not counted)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    day = start
+    while count:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, calendar):
+            count -= 1
+    return day
+
+
+def working_days_after(start: dt.date, end: dt.date, calendar: HolidayCalendar) -> int:
+    """How many working days fall after ``start`` up to and including ``end``."""
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if is_working_day(start + dt.timedelta(days=offset), calendar)
+    )
