@@ -122,6 +122,27 @@ def _structure_date(value: object, _: Any) -> dt.date:
     raise _expected(_A_DATE, value)
 
 
+_A_TIMESTAMP = N_("a timestamp with a timezone (YYYY-MM-DDTHH:MM:SS+01:00)")
+
+
+def _structure_datetime(value: object, _: Any) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _expected(_A_TIMESTAMP, value) from None
+    if not isinstance(value, dt.datetime):
+        raise _expected(_A_TIMESTAMP, value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise FieldProblem(
+            Message(
+                "the timestamp {value} has no timezone; a naive time is not guessed",
+                {"value": value.isoformat()},
+            )
+        )
+    return value
+
+
 def _one_of(values: Sequence[str], got: object) -> FieldProblem:
     return FieldProblem(
         Message(
@@ -193,6 +214,7 @@ def _make_converter() -> cattrs.Converter:
     # A StrEnum is a str: this more specific class hook keeps the str hook off enums.
     conv.register_structure_hook(enum.StrEnum, _structure_enum)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
     # Parameter values are typed by the parameter's declared type, in a pass of their own.
     conv.register_structure_hook(ParameterValue | None, lambda v, _: v)
@@ -300,7 +322,8 @@ def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, Message]]:
         yield path, Message("invalid value: {detail}", {"detail": str(exc)})
 
 
-def _structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | None, list[Problem]]:
+def structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | None, list[Problem]]:
+    """``raw`` structured into ``cls`` with the one converter, or every problem found."""
     try:
         return CONVERTER.structure(raw, cls), []
     except Exception as exc:
@@ -564,7 +587,7 @@ def ruleset_from_data(
     raw: Mapping[str, Any], source: str, *, until: dt.date | None = None
 ) -> Ruleset:
     problems = _raw_parameter_problems(raw, source)
-    rs, structural = _structure(raw, Ruleset, source)
+    rs, structural = structure(raw, Ruleset, source)
     problems = structural + problems
     if rs is not None and not problems:
         rs = attrs.evolve(rs, parameters=_typed_parameters(rs.parameters))
@@ -586,7 +609,7 @@ def overlay_from_data(raw: Mapping[str, Any], source: str) -> Overlay:
     ]
     body = {k: v for k, v in raw.items() if k not in ("kind", *_OVERLAY_REFUSED_KEYS)}
     problems += _raw_parameter_problems(body, source)
-    ov, structural = _structure(body, Overlay, source)
+    ov, structural = structure(body, Overlay, source)
     problems = structural + problems
     if ov is not None and not problems:
         ov = attrs.evolve(ov, parameters=_typed_parameters(ov.parameters))

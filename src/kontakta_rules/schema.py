@@ -96,6 +96,8 @@ class _Builder:
             return {"type": "object", "additionalProperties": inner}
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return {"enum": [m.value for m in tp]}
+        if tp is dt.datetime:
+            return {"type": "string", "format": "date-time", "description": "with a timezone"}
         if tp is dt.date:
             return {"type": "string", "format": "date"}
         if tp is bool:
@@ -143,4 +145,11 @@ def overlay_schema() -> dict[str, Any]:
     return _document(Overlay, "kontakta_rules overlay file", extra={"kind": {"const": "overlay"}})
 
 
-SCHEMAS = {"ruleset": ruleset_schema, "overlay": overlay_schema}
+def call_record_schema() -> dict[str, Any]:
+    """The JSON Schema of one call record (one line of a ``.jsonl`` file)."""
+    from .subjects import CallRecord
+
+    return _document(CallRecord, "kontakta_rules call record")
+
+
+SCHEMAS = {"ruleset": ruleset_schema, "overlay": overlay_schema, "call-record": call_record_schema}
