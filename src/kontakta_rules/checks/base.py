@@ -9,12 +9,15 @@ Numbers never appear in a check directly: they live in parameters, each with its
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 from attrs import field, frozen
 
 from ..vocabulary import ParameterType, SubjectKind, Unit
+
+if TYPE_CHECKING:
+    from .verdict import Context, Verdict
 
 _PARAMETER_META = "kontakta_rules.parameter"
 
@@ -65,6 +68,27 @@ class Check:
         if cls.kind in CHECK_KINDS:
             raise TypeError(f"check kind {cls.kind!r} is defined twice")
         CHECK_KINDS[cls.kind] = cls
+
+    def evaluate(self, subject: Any, context: Context) -> Verdict:
+        """The verdict on ``subject``. Kinds without an evaluator yet raise NotImplementedError,
+        which :func:`judge` turns into ``undetermined`` (never ``compliant``)."""
+        raise NotImplementedError(self.kind)
+
+    def judge(self, subject: Any, context: Context) -> Verdict:
+        """:meth:`evaluate`, with a missing parameter or a missing evaluator as undetermined."""
+        from ..i18n import Message
+        from ..vocabulary import Outcome
+        from .verdict import MissingParameter, Verdict, undetermined_missing
+
+        try:
+            return self.evaluate(subject, context)
+        except MissingParameter as exc:
+            return undetermined_missing(exc.name)
+        except NotImplementedError:
+            return Verdict(
+                Outcome.UNDETERMINED,
+                Message("check kind {kind} has no evaluator yet", {"kind": self.kind}),
+            )
 
     def parameter_refs(self) -> Iterator[tuple[str, str, ParameterSpec]]:
         """``(field name, parameter name, spec)`` for every parameter this check uses."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import frozen
 
+from ..calendar import is_holiday
+from ..i18n import Message
+from ..schedule import WeeklySchedule
 from ..vocabulary import (
     Disclosure,
     HolidayCalendar,
     Initiator,
+    Outcome,
     ParameterType,
     Purpose,
     RecordingSegment,
@@ -17,6 +21,10 @@ from ..vocabulary import (
     Unit,
 )
 from .base import Check, parameter_ref
+from .verdict import STOCKHOLM, Context, Verdict, unknown
+
+if TYPE_CHECKING:
+    from ..subjects.call_record import CallRecord
 
 _CALL = frozenset({SubjectKind.CALL})
 _INT, _SCHEDULE = ParameterType.INTEGER, ParameterType.WEEKLY_SCHEDULE
@@ -69,6 +77,22 @@ class CallerId(Check):
 
     kind: ClassVar[str] = "caller-id"
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        shown = subject.caller_id_shown
+        if shown is None:
+            return unknown("caller_id_shown")
+        if shown:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message("the calling number was shown"),
+                {"caller_id_shown": True},
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message("the calling number was withheld"),
+            {"caller_id_shown": False},
+        )
 
 
 @frozen
@@ -142,6 +166,34 @@ class CallingWindow(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     window: str = parameter_ref(_SCHEDULE)
     calendar: HolidayCalendar = HolidayCalendar.SE_PUBLIC_AND_EVES
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        return judge_window(subject.started_at, context.value(self.window), self.calendar)
+
+
+def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> Verdict:
+    """Whether a call starting at ``started_at`` falls inside ``schedule`` in Stockholm time."""
+    assert isinstance(schedule, WeeklySchedule)
+    local = started_at.astimezone(STOCKHOLM)
+    holiday = is_holiday(local.date(), calendar)
+    evidence = {"local_time": local.isoformat(), "holiday": holiday, "window": schedule.to_data()}
+    if schedule.is_open(local, is_holiday=holiday):
+        return Verdict(
+            Outcome.COMPLIANT,
+            Message(
+                "the call started at {time} Stockholm time, inside the window",
+                {"time": local.strftime("%Y-%m-%d %H:%M")},
+            ),
+            evidence,
+        )
+    return Verdict(
+        Outcome.VIOLATION,
+        Message(
+            "the call started at {time} Stockholm time, outside the window",
+            {"time": local.strftime("%Y-%m-%d %H:%M")},
+        ),
+        evidence,
+    )
 
 
 @frozen

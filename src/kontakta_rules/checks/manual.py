@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from attrs import frozen
 
+from ..i18n import Message
 from ..text import Text
-from ..vocabulary import SubjectKind
+from ..vocabulary import Outcome, SubjectKind
 from .base import Check
+from .verdict import Context, Verdict
 
 
 @frozen
@@ -20,3 +22,9 @@ class Manual(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = frozenset(SubjectKind)
     automatic: ClassVar[bool] = False
     procedure: Text
+
+    def evaluate(self, subject: Any, context: Context) -> Verdict:
+        return Verdict(
+            Outcome.UNDETERMINED,
+            Message("a person must check this: {procedure}", {"procedure": self.procedure}),
+        )

@@ -1,0 +1,71 @@
+"""What a check says about one subject: an outcome, the reason as a message, and the
+evidence it used. The context gives a check the values it may use; checks never read files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from attrs import field, frozen
+
+from ..i18n import Message
+from ..vocabulary import Outcome
+
+if TYPE_CHECKING:
+    from ..model import Parameter, ParameterValue
+    from ..nix import NixRegister
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+"""Calling windows, office hours and working days are judged in Swedish local time."""
+
+
+@frozen
+class Verdict:
+    outcome: Outcome
+    message: Message
+    evidence: Mapping[str, Any] = field(factory=dict)
+    missing_parameters: tuple[str, ...] = ()
+
+
+class MissingParameter(LookupError):
+    """A parameter the check needs has no value: the outcome is undetermined."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@frozen
+class Context:
+    """What a check may use besides the subject: the ruleset's parameters (with the
+    organisation's overlay applied), the NIX register snapshot if one was given, and the
+    time the judgement is made for."""
+
+    parameters: Mapping[str, Parameter]
+    nix: NixRegister | None = None
+    now: dt.datetime | None = None
+
+    def value(self, name: str) -> ParameterValue:
+        param = self.parameters.get(name)
+        if param is None or param.value is None:
+            raise MissingParameter(name)
+        return param.value
+
+
+def undetermined_missing(name: str) -> Verdict:
+    return Verdict(
+        Outcome.UNDETERMINED,
+        Message("parameter {name} has no value: set it in your policy overlay", {"name": name}),
+        missing_parameters=(name,),
+    )
+
+
+def unknown(field_name: str) -> Verdict:
+    """The record lacks evidence the check needs: never compliant."""
+    return Verdict(
+        Outcome.UNDETERMINED,
+        Message("the record does not say {field}", {"field": field_name}),
+        evidence={field_name: None},
+    )
