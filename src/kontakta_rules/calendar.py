@@ -55,3 +55,11 @@ def working_days_after(start: dt.date, end: dt.date, calendar: HolidayCalendar) 
         for offset in range(1, (end - start).days + 1)
         if is_working_day(start + dt.timedelta(days=offset), calendar)
     )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import frozen
 
-from ..calendar import is_holiday
+from ..calendar import add_months, is_holiday
 from ..i18n import Message
 from ..schedule import WeeklySchedule
 from ..vocabulary import (
@@ -18,6 +18,7 @@ from ..vocabulary import (
     Purpose,
     RecordingSegment,
     SubjectKind,
+    SubscriptionType,
     Unit,
 )
 from .base import Check, parameter_ref
@@ -40,6 +41,72 @@ class NixCheck(Check):
     validity: str = parameter_ref(_INT, Unit.MONTHS)
     covered_purposes: tuple[Purpose, ...] = ()
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        skip = _nix_not_covered(subject, self.covered_purposes)
+        if skip is not None:
+            return skip
+        evidence = subject.nix
+        if evidence is None:
+            return unknown("nix")
+        if not evidence.checked:
+            if subject.customer is not None or subject.consent is not None:
+                return Verdict(
+                    Outcome.NOT_APPLICABLE,
+                    Message(
+                        "no NIX check: the call relies on an exception, judged by the rule on registered numbers"
+                    ),
+                )
+            return Verdict(
+                Outcome.VIOLATION,
+                Message("the number was not checked against NIX"),
+                {"nix_checked": False},
+            )
+        if evidence.register_updated is None:
+            return unknown("nix.register_updated")
+        months = context.value(self.validity)
+        assert isinstance(months, int)
+        valid_until = add_months(evidence.register_updated, months)
+        day = _local_day(subject)
+        facts = {
+            "register_updated": evidence.register_updated.isoformat(),
+            "valid_until": valid_until.isoformat(),
+            "call_day": day.isoformat(),
+        }
+        if day < valid_until:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message(
+                    "checked against the register version of {updated}, valid until {until}",
+                    {"updated": facts["register_updated"], "until": facts["valid_until"]},
+                ),
+                facts,
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(
+                "the NIX check (register version of {updated}) expired on {until}",
+                {"updated": facts["register_updated"], "until": facts["valid_until"]},
+            ),
+            facts,
+        )
+
+
+def _local_day(subject: CallRecord) -> Any:
+    return subject.started_at.astimezone(STOCKHOLM).date()
+
+
+def _nix_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> Verdict | None:
+    if covered and subject.purpose not in covered:
+        return Verdict(
+            Outcome.NOT_APPLICABLE,
+            Message("NIX does not cover calls for {purpose}", {"purpose": subject.purpose.value}),
+        )
+    if subject.subscription is SubscriptionType.COMPANY:
+        return Verdict(
+            Outcome.NOT_APPLICABLE, Message("company subscriptions cannot be registered in NIX")
+        )
+    return None
+
 
 @frozen
 class NixListed(Check):
@@ -55,6 +122,98 @@ class NixListed(Check):
     consent_requires_active_selection: bool = False
     """Consent counts only for organisations named in it and actively ticked."""
     covered_purposes: tuple[Purpose, ...] = ()
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        skip = _nix_not_covered(subject, self.covered_purposes)
+        if skip is not None:
+            return skip
+        listed = subject.nix.listed if subject.nix is not None else None
+        if listed is None and context.nix is not None:
+            listed = subject.destination in context.nix
+        if listed is None:
+            return unknown("nix.listed")
+        if not listed:
+            return Verdict(
+                Outcome.COMPLIANT, Message("the number is not in NIX"), {"listed": False}
+            )
+        day = _local_day(subject)
+        reasons: list[Message] = []
+        missing: str | None = None
+        customer = subject.customer
+        if customer is not None:
+            tail = context.value(self.customer_tail)
+            assert isinstance(tail, int)
+            if subject.offer_category is None:
+                missing = "offer_category"
+            elif customer.product_category != subject.offer_category:
+                reasons.append(
+                    Message(
+                        "the offer ({offer}) is not the customer's type of product ({product})",
+                        {"offer": subject.offer_category, "product": customer.product_category},
+                    )
+                )
+            elif customer.ended is not None and day >= add_months(customer.ended, tail):
+                reasons.append(
+                    Message(
+                        "the customer relationship ended on {ended}, more than {months} months before the call",
+                        {"ended": customer.ended.isoformat(), "months": tail},
+                    )
+                )
+            else:
+                return Verdict(
+                    Outcome.COMPLIANT,
+                    Message(
+                        "listed in NIX, but an existing customer called about the same type of product"
+                    ),
+                    {"listed": True, "customer": customer.product_category},
+                )
+        consent = subject.consent
+        if consent is not None:
+            named = subject.calling_organisation in consent.organisations
+            expired = False
+            if self.consent_validity is not None:
+                months = context.value(self.consent_validity)
+                assert isinstance(months, int)
+                expired = day >= add_months(consent.given_at.astimezone(STOCKHOLM).date(), months)
+            if self.consent_requires_active_selection and not named:
+                reasons.append(
+                    Message(
+                        "the consent does not name {org} as actively ticked",
+                        {"org": subject.calling_organisation},
+                    )
+                )
+            elif expired:
+                reasons.append(
+                    Message(
+                        "the consent given on {given} has lapsed",
+                        {"given": consent.given_at.date().isoformat()},
+                    )
+                )
+            else:
+                return Verdict(
+                    Outcome.COMPLIANT,
+                    Message(
+                        "listed in NIX, but the person consented to calls from {org}",
+                        {"org": subject.calling_organisation},
+                    ),
+                    {"listed": True, "consent": True},
+                )
+        if missing is not None:
+            return unknown(missing)
+        if not reasons:
+            reasons.append(Message("no exception applies"))
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(
+                "the number is in NIX: {reasons}",
+                {
+                    "reasons": reasons[0]
+                    if len(reasons) == 1
+                    else Message("{a}; {b}", {"a": reasons[0], "b": reasons[1]})
+                },
+            ),
+            {"listed": True},
+        )
 
 
 @frozen

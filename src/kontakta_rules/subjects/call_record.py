@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import converters, field, frozen
 
 from ..vocabulary import (
     Disclosure,
@@ -36,7 +36,7 @@ def _aware_all(instance: object, attribute: object, values: Any) -> None:
 class Disclosed:
     """Something the caller said, and when (seconds after the call started)."""
 
-    item: Disclosure
+    item: Disclosure = field(converter=Disclosure)
     at_seconds: float
 
 
@@ -76,14 +76,16 @@ class CallRecord:
     calling_organisation: str
     destination: str
     """The number called, in E.164 form (``+46701740605``)."""
-    purpose: Purpose
+    purpose: Purpose = field(converter=Purpose)
     principal: str | None = None
     agent_name: str | None = None
     agent_relationship: Literal["employee", "contractor"] | None = None
     caller_id_shown: bool | None = None
-    subscription: SubscriptionType | None = None
-    target: Target | None = None
-    initiated_by: Initiator | None = None
+    subscription: SubscriptionType | None = field(
+        default=None, converter=converters.optional(SubscriptionType)
+    )
+    target: Target | None = field(default=None, converter=converters.optional(Target))
+    initiated_by: Initiator | None = field(default=None, converter=converters.optional(Initiator))
     disclosures: tuple[Disclosed, ...] | None = None
     recorded_segments: tuple[RecordingSegment, ...] | None = None
     silent: bool | None = None
