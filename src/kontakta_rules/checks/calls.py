@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import frozen
 
-from ..calendar import add_months, is_holiday
+from ..calendar import add_months, add_working_days, is_holiday
 from ..i18n import Message
+from ..phone import is_mobile
 from ..schedule import WeeklySchedule
 from ..vocabulary import (
     Disclosure,
@@ -272,6 +273,30 @@ class Recording(Check):
     segments: tuple[RecordingSegment, ...]
     when: Literal["offer-made", "contract-without-written-requirement"] = "offer-made"
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if self.when == "offer-made" and subject.offer_category is None:
+            return Verdict(Outcome.NOT_APPLICABLE, Message("no offer was made on the call"))
+        if self.when == "contract-without-written-requirement":
+            if subject.accepted_at is None:
+                return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+            if subject.initiated_by is None:
+                return unknown("initiated_by")
+            if subject.initiated_by is not Initiator.CONSUMER:
+                return Verdict(
+                    Outcome.NOT_APPLICABLE,
+                    Message("the written-acceptance requirement applies instead"),
+                )
+        if subject.recorded_segments is None:
+            return unknown("recorded_segments")
+        missing = [seg.value for seg in self.segments if seg not in subject.recorded_segments]
+        if missing:
+            return Verdict(
+                Outcome.VIOLATION,
+                Message("not recorded: {segments}", {"segments": ", ".join(missing)}),
+                {"missing": missing},
+            )
+        return Verdict(Outcome.COMPLIANT, Message("the required parts of the call were recorded"))
+
 
 @frozen
 class OpeningDisclosure(Check):
@@ -285,6 +310,39 @@ class OpeningDisclosure(Check):
     initiators: tuple[Initiator, ...] = ()
     """Only calls started by these (empty: every call)."""
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if self.initiators:
+            if subject.initiated_by is None:
+                return unknown("initiated_by")
+            if subject.initiated_by not in self.initiators:
+                return Verdict(
+                    Outcome.NOT_APPLICABLE, Message("the call was not started by the trader")
+                )
+        if subject.disclosures is None:
+            return unknown("disclosures")
+        said = {d.item: d.at_seconds for d in subject.disclosures}
+        missing = [item.value for item in self.items if item not in said]
+        if missing:
+            return Verdict(
+                Outcome.VIOLATION,
+                Message("not said: {items}", {"items": ", ".join(missing)}),
+                {"missing": missing},
+            )
+        if self.opening is not None:
+            limit = context.value(self.opening)
+            assert isinstance(limit, int)
+            late = [item.value for item in self.items if said[item] > limit]
+            if late:
+                return Verdict(
+                    Outcome.VIOLATION,
+                    Message(
+                        "said only after the first {seconds} seconds: {items}",
+                        {"seconds": limit, "items": ", ".join(late)},
+                    ),
+                    {"late": late},
+                )
+        return Verdict(Outcome.COMPLIANT, Message("said at the start of the call"))
+
 
 @frozen
 class WrittenAcceptance(Check):
@@ -296,6 +354,42 @@ class WrittenAcceptance(Check):
     initiators: tuple[Initiator, ...]
     excluded_offer_categories: tuple[str, ...] = ()
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if subject.accepted_at is None:
+            return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+        if subject.initiated_by is None:
+            return unknown("initiated_by")
+        if subject.initiated_by not in self.initiators:
+            return Verdict(
+                Outcome.NOT_APPLICABLE, Message("the call was not started by the trader")
+            )
+        if subject.offer_category in self.excluded_offer_categories:
+            return Verdict(
+                Outcome.NOT_APPLICABLE,
+                Message(
+                    "{category} is outside the requirement", {"category": subject.offer_category}
+                ),
+            )
+        if subject.acceptance_form is None:
+            return unknown("acceptance_form")
+        if subject.acceptance_form != "written":
+            return Verdict(
+                Outcome.VIOLATION,
+                Message(
+                    "the consumer accepted {form}, not in writing",
+                    {"form": subject.acceptance_form},
+                ),
+            )
+        if subject.accepted_at < subject.ended_at:
+            return Verdict(
+                Outcome.VIOLATION, Message("the consumer accepted before the call had ended")
+            )
+        if subject.offer_sent_at is None:
+            return unknown("offer_sent_at")
+        return Verdict(
+            Outcome.COMPLIANT, Message("written offer, accepted in writing after the call")
+        )
+
 
 @frozen
 class ConfirmationDeadline(Check):
@@ -306,6 +400,39 @@ class ConfirmationDeadline(Check):
     deadline: str = parameter_ref(_INT, Unit.WORKING_DAYS)
     calendar: HolidayCalendar = HolidayCalendar.SE_PUBLIC_AND_EVES
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if subject.accepted_at is None:
+            return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+        if subject.confirmation_sent_at is None:
+            return unknown("confirmation_sent_at")
+        days = context.value(self.deadline)
+        assert isinstance(days, int)
+        agreed = subject.accepted_at.astimezone(STOCKHOLM).date()
+        last = add_working_days(agreed, days, self.calendar)
+        sent = subject.confirmation_sent_at.astimezone(STOCKHOLM).date()
+        facts = {
+            "agreed": agreed.isoformat(),
+            "last_day": last.isoformat(),
+            "sent": sent.isoformat(),
+        }
+        if sent <= last:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message(
+                    "confirmed on {sent}, by {last}",
+                    {"sent": facts["sent"], "last": facts["last_day"]},
+                ),
+                facts,
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(
+                "confirmed on {sent}, after the last day {last}",
+                {"sent": facts["sent"], "last": facts["last_day"]},
+            ),
+            facts,
+        )
+
 
 @frozen
 class DoNotCallRequest(Check):
@@ -315,6 +442,25 @@ class DoNotCallRequest(Check):
     kind: ClassVar[str] = "do-not-call-request"
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     covered_purposes: tuple[Purpose, ...] = ()
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if self.covered_purposes and subject.purpose not in self.covered_purposes:
+            return Verdict(
+                Outcome.NOT_APPLICABLE,
+                Message(
+                    "the rule does not cover calls for {purpose}",
+                    {"purpose": subject.purpose.value},
+                ),
+            )
+        earlier = [t for t in subject.do_not_call_requests if t < subject.started_at]
+        if earlier:
+            first = min(earlier).astimezone(STOCKHOLM).date().isoformat()
+            return Verdict(
+                Outcome.VIOLATION,
+                Message("the person asked on {date} not to be called again", {"date": first}),
+                {"requested": first},
+            )
+        return Verdict(Outcome.COMPLIANT, Message("no earlier request not to be called"))
 
 
 @frozen
@@ -372,6 +518,27 @@ class MobileRestriction(Check):
     kind: ClassVar[str] = "mobile-restriction"
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     covered_purposes: tuple[Purpose, ...] = ()
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if self.covered_purposes and subject.purpose not in self.covered_purposes:
+            return Verdict(
+                Outcome.NOT_APPLICABLE,
+                Message(
+                    "the rule does not cover calls for {purpose}",
+                    {"purpose": subject.purpose.value},
+                ),
+            )
+        if not is_mobile(subject.destination):
+            return Verdict(Outcome.NOT_APPLICABLE, Message("not a mobile number"))
+        if subject.customer is not None or subject.consent is not None:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message("a mobile number of a customer or of someone who consented"),
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message("a sales call to a mobile number without customer relationship or consent"),
+        )
 
 
 @frozen

@@ -1,0 +1,254 @@
+"""Call evaluators: compliant, violation and boundary cases per check kind, using the
+bundled rulesets' own checks and parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from kontakta_rules.catalog import Catalog
+from kontakta_rules.checks.verdict import Context
+from kontakta_rules.model import Parameter, Ruleset
+from kontakta_rules.subjects import CallRecord, Consent, CustomerRelationship, Disclosed
+from kontakta_rules.text import Text
+from kontakta_rules.vocabulary import Basis, Outcome, ParameterType, Unit
+
+STHLM = ZoneInfo("Europe/Stockholm")
+CATALOG = Catalog.default()
+
+
+def rule_and_context(ref: str, rule_id: str, **values: object) -> tuple[object, Context]:
+    rs: Ruleset = CATALOG.resolve(ref)
+    params = dict(rs.parameters)
+    for name, value in values.items():
+        params[name] = Parameter(
+            type=ParameterType.INTEGER,
+            unit=Unit.SECONDS,
+            description=Text("x", "x"),
+            basis=Basis.ORGANISATION,
+            value=value,
+        )  # type: ignore[arg-type]
+    return rs.rule(rule_id).check, Context(params)
+
+
+def call(start: dt.datetime | None = None, **kw: object) -> CallRecord:
+    start = start or dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
+    fields: dict[str, object] = {
+        "purpose": "sales",
+        "ended_at": start + dt.timedelta(minutes=5),
+    } | kw
+    return CallRecord(
+        call_id="c",
+        started_at=start,
+        calling_organisation="Acme AB",
+        destination="+46701740605",
+        **fields,
+    )  # type: ignore[arg-type]
+
+
+def outcome(check: object, ctx: Context, record: CallRecord) -> Outcome:
+    return check.judge(record, ctx).outcome  # type: ignore[attr-defined]
+
+
+def test_do_not_call_request_beats_everything() -> None:
+    check, ctx = rule_and_context("swedish-law@2018-09-01", "gdpr-objection-direct-marketing")
+    start = dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
+    consent = Consent(("Acme AB",), start - dt.timedelta(days=1))
+    assert outcome(check, ctx, call(start)) is Outcome.COMPLIANT
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(start, do_not_call_requests=(start - dt.timedelta(days=900),), consent=consent),
+        )
+        is Outcome.VIOLATION
+    )
+    assert (
+        outcome(check, ctx, call(start, do_not_call_requests=(start + dt.timedelta(minutes=1),)))
+        is Outcome.COMPLIANT
+    )  # asked during/after this call
+
+
+def test_opening_disclosures_at_the_start() -> None:
+    check, ctx = rule_and_context(
+        "swedish-law@2018-09-01", "call-opening-disclosures", opening_window=30
+    )
+    all_items = ["company-or-principal", "commercial-purpose", "agent-name", "agent-relationship"]
+    said = tuple(Disclosed(item, 10) for item in all_items)
+    assert outcome(check, ctx, call(initiated_by="trader", disclosures=said)) is Outcome.COMPLIANT
+    assert (
+        outcome(check, ctx, call(initiated_by="trader", disclosures=said[:3])) is Outcome.VIOLATION
+    )
+    at_limit = (*said[:3], Disclosed("agent-relationship", 30))
+    late = (*said[:3], Disclosed("agent-relationship", 30.5))
+    assert (
+        outcome(check, ctx, call(initiated_by="trader", disclosures=at_limit)) is Outcome.COMPLIANT
+    )
+    assert outcome(check, ctx, call(initiated_by="trader", disclosures=late)) is Outcome.VIOLATION
+    assert (
+        outcome(check, ctx, call(initiated_by="consumer", disclosures=())) is Outcome.NOT_APPLICABLE
+    )
+    assert outcome(check, ctx, call(initiated_by="trader")) is Outcome.UNDETERMINED
+
+
+def test_opening_window_without_a_value_is_undetermined() -> None:
+    check, ctx = rule_and_context("swedish-law@2018-09-01", "call-opening-disclosures")
+    said = tuple(
+        Disclosed(i, 1)
+        for i in ["company-or-principal", "commercial-purpose", "agent-name", "agent-relationship"]
+    )
+    verdict = check.judge(call(initiated_by="trader", disclosures=said), ctx)  # type: ignore[attr-defined]
+    assert verdict.outcome is Outcome.UNDETERMINED and verdict.missing_parameters == (
+        "opening_window",
+    )
+
+
+def test_written_acceptance_after_the_call() -> None:
+    check, ctx = rule_and_context("swedish-law@2018-09-01", "written-acceptance")
+    start = dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
+    end = start + dt.timedelta(minutes=5)
+    base = {
+        "initiated_by": "trader",
+        "offer_category": "el",
+        "offer_sent_at": end,
+        "acceptance_form": "written",
+    }
+    assert (
+        outcome(check, ctx, call(start, **base, accepted_at=end)) is Outcome.COMPLIANT
+    )  # boundary: at the end
+    assert (
+        outcome(check, ctx, call(start, **base, accepted_at=end - dt.timedelta(seconds=1)))
+        is Outcome.VIOLATION
+    )
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(
+                start,
+                **(base | {"acceptance_form": "sms-reply"}),
+                accepted_at=end + dt.timedelta(hours=1),
+            ),
+        )
+        is Outcome.VIOLATION
+    )
+    assert (
+        outcome(check, ctx, call(start, **(base | {"initiated_by": "consumer"}), accepted_at=end))
+        is Outcome.NOT_APPLICABLE
+    )
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(
+                start, **(base | {"initiated_by": "consumer-prompted-by-trader"}), accepted_at=end
+            ),
+        )
+        is Outcome.COMPLIANT
+    )
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(
+                start,
+                **(base | {"offer_category": "lottery", "acceptance_form": "oral"}),
+                accepted_at=start,
+            ),
+        )
+        is Outcome.NOT_APPLICABLE
+    )
+    assert outcome(check, ctx, call(start, **base)) is Outcome.NOT_APPLICABLE  # no contract
+
+
+def test_confirmation_within_five_working_days_over_easter() -> None:
+    check, ctx = rule_and_context("telemarketing-b2c@2017-01-01", "written-confirmation-deadline")
+    agreed = dt.datetime(
+        2026, 4, 1, 15, tzinfo=STHLM
+    )  # Wednesday before Easter 2026 (Good Friday 3 April)
+    # working days after 1 April: 2 (Thu), 7, 8, 9, 10 April (6 April is Easter Monday)
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(
+                agreed,
+                accepted_at=agreed,
+                confirmation_sent_at=dt.datetime(2026, 4, 10, 23, tzinfo=STHLM),
+            ),
+        )
+        is Outcome.COMPLIANT
+    )
+    assert (
+        outcome(
+            check,
+            ctx,
+            call(
+                agreed,
+                accepted_at=agreed,
+                confirmation_sent_at=dt.datetime(2026, 4, 11, 8, tzinfo=STHLM),
+            ),
+        )
+        is Outcome.VIOLATION
+    )
+    assert outcome(check, ctx, call(agreed, accepted_at=agreed)) is Outcome.UNDETERMINED
+    assert outcome(check, ctx, call(agreed)) is Outcome.NOT_APPLICABLE
+
+
+def test_confirmation_deadline_in_2021_needs_the_organisations_value() -> None:
+    check, ctx = rule_and_context("telemarketing-b2c@2021-07-01", "written-confirmation-deadline")
+    agreed = dt.datetime(2026, 4, 1, 15, tzinfo=STHLM)
+    verdict = check.judge(call(agreed, accepted_at=agreed, confirmation_sent_at=agreed), ctx)  # type: ignore[attr-defined]
+    assert verdict.outcome is Outcome.UNDETERMINED and verdict.missing_parameters == (
+        "confirmation_deadline",
+    )
+
+
+def test_recording_of_offer_and_consent() -> None:
+    check, ctx = rule_and_context("telemarketing-b2c@2021-07-01", "record-offer-and-consent")
+    both = ("offer-presentation", "consent-to-written-offer")
+    assert (
+        outcome(check, ctx, call(offer_category="el", recorded_segments=both)) is Outcome.COMPLIANT
+    )
+    assert (
+        outcome(check, ctx, call(offer_category="el", recorded_segments=both[:1]))
+        is Outcome.VIOLATION
+    )
+    assert outcome(check, ctx, call(offer_category="el")) is Outcome.UNDETERMINED
+    assert outcome(check, ctx, call()) is Outcome.NOT_APPLICABLE
+
+
+def test_mobile_restriction_before_2014() -> None:
+    check, ctx = rule_and_context("telemarketing-b2c@1987-01-01", "mobile-restriction")
+    start = dt.datetime(2012, 5, 2, 12, tzinfo=STHLM)
+    assert outcome(check, ctx, call(start)) is Outcome.VIOLATION
+    assert (
+        outcome(check, ctx, call(start, customer=CustomerRelationship("el", dt.date(2010, 1, 1))))
+        is Outcome.COMPLIANT
+    )
+    landline = CallRecord(
+        call_id="c",
+        started_at=start,
+        ended_at=start,
+        calling_organisation="Acme AB",
+        destination="+46812345678",
+        purpose="sales",
+    )  # type: ignore[arg-type]
+    assert outcome(check, ctx, landline) is Outcome.NOT_APPLICABLE
+
+
+def test_every_verdict_message_exists_in_both_languages() -> None:
+    check, ctx = rule_and_context("swedish-law@2018-09-01", "written-acceptance")
+    start = dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
+    verdict = check.judge(
+        call(
+            start,
+            initiated_by="trader",
+            acceptance_form="oral",
+            accepted_at=start,
+            offer_category="el",
+        ),
+        ctx,
+    )  # type: ignore[attr-defined]
+    text = verdict.message.text()
+    assert text.sv != text.en and "skriftligen" not in text.en
