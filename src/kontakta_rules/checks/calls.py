@@ -20,6 +20,7 @@ from ..vocabulary import (
     RecordingSegment,
     SubjectKind,
     SubscriptionType,
+    Target,
     Unit,
 )
 from .base import Check, parameter_ref
@@ -229,6 +230,43 @@ class BusinessSubscription(Check):
     covered_purposes: tuple[Purpose, ...] = ()
     nixed_only: bool = False
     """Only for subscriptions listed in NIX (the 2017 rule for sole traders' subscriptions)."""
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if self.covered_purposes and subject.purpose not in self.covered_purposes:
+            return Verdict(
+                Outcome.NOT_APPLICABLE,
+                Message(
+                    "the rule does not cover calls for {purpose}",
+                    {"purpose": subject.purpose.value},
+                ),
+            )
+        if self.nixed_only:
+            if subject.target is None:
+                return unknown("target")
+            if subject.target not in (Target.INACTIVE_SOLE_TRADER, Target.ACTIVE_SOLE_TRADER):
+                return Verdict(
+                    Outcome.NOT_APPLICABLE, Message("the person called is not a sole trader")
+                )
+            listed = subject.nix.listed if subject.nix is not None else None
+            if listed is None and context.nix is not None:
+                listed = subject.destination in context.nix
+            if listed is None:
+                return unknown("nix.listed")
+            if not listed:
+                return Verdict(Outcome.NOT_APPLICABLE, Message("the number is not in NIX"))
+        else:
+            if subject.subscription is None:
+                return unknown("subscription")
+            if subject.subscription is not SubscriptionType.COMPANY:
+                return Verdict(Outcome.NOT_APPLICABLE, Message("not a company subscription"))
+            if subject.target is Target.CONSUMER:
+                return Verdict(
+                    Outcome.VIOLATION,
+                    Message(
+                        "a call on a company subscription addressed the user as a private person"
+                    ),
+                )
+        return judge_window(subject.started_at, context.value(self.office_hours), self.calendar)
 
 
 @frozen

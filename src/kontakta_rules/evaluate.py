@@ -1,0 +1,173 @@
+"""Run the rules over call records: for each record, the version of each ruleset in force at
+the record's own time (unless pinned), the organisation's overlay applied, every call rule
+judged. Every input line ends up in the report, as findings or as a rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from attrs import frozen
+
+from .canonical import fingerprint
+from .catalog import Catalog, CatalogError
+from .checks import DefersTo
+from .checks.verdict import STOCKHOLM, Context, Verdict
+from .i18n import Message
+from .model import Finding, Overlay, RejectedInput, Report, Rule, Ruleset
+from .nix import NixRegister
+from .stacking import apply_overlay, organisation_ruleset
+from .subjects.call_record import CallRecord
+from .vocabulary import Outcome, SubjectKind
+
+CALL_RULESETS = ("swedish-law", "nix-telefon", "telemarketing-b2c", "telemarketing-b2b")
+"""The rulesets with call rules, law first."""
+
+_SEVERITY_ORDER = {
+    Outcome.VIOLATION: 3,
+    Outcome.UNDETERMINED: 2,
+    Outcome.COMPLIANT: 1,
+    Outcome.NOT_APPLICABLE: 0,
+}
+
+
+@frozen
+class _Prepared:
+    ruleset: Ruleset
+    fingerprint: str
+    context: Context
+    rules: tuple[Rule, ...]
+
+
+class CallEvaluator:
+    """Judges call records against a stack of rulesets; versions are chosen per record."""
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        *,
+        ruleset_ids: Sequence[str] = CALL_RULESETS,
+        pins: Mapping[str, dt.date] | None = None,
+        overlay: Overlay | None = None,
+        nix: NixRegister | None = None,
+    ) -> None:
+        self.catalog = catalog or Catalog.default()
+        self.ruleset_ids = tuple(ruleset_ids)
+        self.pins = dict(pins or {})
+        self.overlay = overlay
+        self.nix = nix
+        self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
+        self._organisation = (
+            None if overlay is None else self._prepare(organisation_ruleset(overlay))
+        )
+
+    def _prepare(self, rs: Ruleset) -> _Prepared:
+        if self.overlay is not None and rs.layer.rank < 3:
+            rs = apply_overlay(rs, self.overlay)
+        rules = tuple(r for r in rs.rules if SubjectKind.CALL in r.applies_to)
+        return _Prepared(rs, fingerprint(rs), Context(rs.parameters, nix=self.nix), rules)
+
+    def _version(self, ruleset_id: str, day: dt.date) -> _Prepared | None:
+        try:
+            version = self.pins.get(ruleset_id) or self.catalog.in_force(ruleset_id, day).version
+        except CatalogError:
+            return None  # no version in force yet: the ruleset says nothing about this call
+        key = (ruleset_id, version)
+        if key not in self._prepared:
+            self._prepared[key] = self._prepare(self.catalog.get(ruleset_id, version))
+        return self._prepared[key]
+
+    def stack_for(self, record: CallRecord) -> list[_Prepared]:
+        day = record.started_at.astimezone(STOCKHOLM).date()
+        stack = [p for rid in self.ruleset_ids if (p := self._version(rid, day)) is not None]
+        if self._organisation is not None:
+            stack.append(self._organisation)
+        return stack
+
+    def findings(self, record: CallRecord) -> list[Finding]:
+        day = record.started_at.astimezone(STOCKHOLM).date()
+        stack = self.stack_for(record)
+        out: list[Finding] = []
+        deferred: list[tuple[_Prepared, Rule, DefersTo]] = []
+        for prepared in stack:
+            rs = prepared.ruleset
+            for rule in prepared.rules:
+                if not rule.in_force_on(day, rs.version):
+                    continue
+                if isinstance(rule.check, DefersTo):
+                    deferred.append((prepared, rule, rule.check))
+                    continue
+                verdict = _scoped(rs, record) or rule.check.judge(record, prepared.context)
+                out.append(_finding(record, prepared, rule, verdict))
+        for prepared, rule, check in deferred:
+            out.append(_finding(record, prepared, rule, _deferred_verdict(check, out)))
+        return out
+
+    def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:
+        findings: list[Finding] = []
+        rejected: list[RejectedInput] = []
+        for _line, item in items:
+            if isinstance(item, RejectedInput):
+                rejected.append(item)
+            else:
+                findings.extend(self.findings(item))
+        return Report(tuple(findings), tuple(rejected))
+
+
+def _scoped(rs: Ruleset, record: CallRecord) -> Verdict | None:
+    scope = rs.scope
+    if scope is None:
+        return None
+    if scope.purposes and record.purpose not in scope.purposes:
+        return Verdict(
+            Outcome.NOT_APPLICABLE,
+            Message(
+                "{ruleset} does not cover calls for {purpose}",
+                {"ruleset": rs.id, "purpose": record.purpose.value},
+            ),
+        )
+    if scope.targets and record.target is not None and record.target not in scope.targets:
+        return Verdict(
+            Outcome.NOT_APPLICABLE,
+            Message(
+                "{ruleset} does not cover calls to {target}",
+                {"ruleset": rs.id, "target": record.target.value},
+            ),
+        )
+    return None
+
+
+def _deferred_verdict(check: DefersTo, findings: list[Finding]) -> Verdict:
+    theirs = [f for f in findings if f.ruleset_id == check.ruleset]
+    if not theirs:
+        return Verdict(
+            Outcome.UNDETERMINED,
+            Message("{ruleset} is not in the stack of rules evaluated", {"ruleset": check.ruleset}),
+        )
+    worst = max(theirs, key=lambda f: _SEVERITY_ORDER[f.outcome])
+    return Verdict(
+        worst.outcome,
+        Message(
+            "{ruleset}: {rule}: {message}",
+            {"ruleset": check.ruleset, "rule": worst.rule_id, "message": worst.message},
+        ),
+        {"decided_by": f"{check.ruleset}/{worst.rule_id}"},
+    )
+
+
+def _finding(record: CallRecord, prepared: _Prepared, rule: Rule, verdict: Verdict) -> Finding:
+    rs = prepared.ruleset
+    return Finding(
+        subject_id=record.call_id,
+        ruleset_id=rs.id,
+        ruleset_version=rs.version,
+        fingerprint=prepared.fingerprint,
+        layer=rs.layer,
+        rule_id=rule.id,
+        outcome=verdict.outcome,
+        severity=rule.severity,
+        message=verdict.message.text(),
+        citation=rule.citation,
+        evidence=verdict.evidence,
+        missing_parameters=verdict.missing_parameters,
+    )

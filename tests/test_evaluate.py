@@ -1,0 +1,127 @@
+"""Evaluation over the stack: versions chosen by each record's own date, pins, overlays,
+deferring rules, and every line accounted for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kontakta_rules.evaluate import CallEvaluator
+from kontakta_rules.loading import load_overlay
+from kontakta_rules.model import RejectedInput
+from kontakta_rules.subjects import CallRecord, NixEvidence
+from kontakta_rules.text import Text
+from kontakta_rules.vocabulary import Outcome
+
+STHLM = ZoneInfo("Europe/Stockholm")
+OVERLAY = Path(__file__).parent / "data" / "overlays" / "good.toml"
+
+
+def call(start: dt.datetime, **kw: object) -> CallRecord:
+    fields: dict[str, object] = {
+        "purpose": "sales",
+        "target": "consumer",
+        "subscription": "private",
+    } | kw
+    return CallRecord(
+        call_id=f"c-{start.date()}",
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=3),
+        calling_organisation="Acme AB",
+        destination="+46701740605",
+        **fields,
+    )  # type: ignore[arg-type]
+
+
+def by_rule(findings: list) -> dict[tuple[str, str], object]:  # type: ignore[type-arg]
+    return {(f.ruleset_id, f.rule_id): f for f in findings}
+
+
+def test_versions_follow_the_records_own_date() -> None:
+    ev = CallEvaluator()
+    nix = NixEvidence(checked=True, register_updated=dt.date(2016, 1, 1), listed=False)
+    # 2016-03-15: older NIX regime (3 months) -> still valid; no law ruleset in force yet
+    old = by_rule(ev.findings(call(dt.datetime(2016, 3, 15, 12, tzinfo=STHLM), nix=nix)))
+    assert old[("nix-telefon", "check-before-call")].ruleset_version == dt.date(1999, 11, 1)
+    assert old[("nix-telefon", "check-before-call")].outcome is Outcome.COMPLIANT
+    assert not any(rid == "swedish-law" for rid, _ in old)
+    # the same evidence judged in 2018 under the 2017 rules (2 months): expired
+    new = by_rule(
+        ev.findings(
+            call(
+                dt.datetime(2018, 3, 15, 12, tzinfo=STHLM),
+                nix=NixEvidence(True, dt.date(2018, 1, 1), False),
+            )
+        )
+    )
+    assert new[("nix-telefon", "check-before-call")].ruleset_version == dt.date(2017, 7, 1)
+    assert new[("nix-telefon", "check-before-call")].outcome is Outcome.VIOLATION
+
+
+def test_pins_override_the_records_date() -> None:
+    ev = CallEvaluator(pins={"nix-telefon": dt.date(1999, 11, 1)})
+    f = by_rule(
+        ev.findings(
+            call(
+                dt.datetime(2018, 3, 15, 12, tzinfo=STHLM),
+                nix=NixEvidence(True, dt.date(2018, 1, 1), False),
+            )
+        )
+    )
+    assert f[("nix-telefon", "check-before-call")].outcome is Outcome.COMPLIANT
+
+
+def test_rules_not_yet_in_force_are_skipped() -> None:
+    ev = CallEvaluator()
+    before = by_rule(ev.findings(call(dt.datetime(2021, 8, 31, 12, tzinfo=STHLM))))
+    after = by_rule(ev.findings(call(dt.datetime(2021, 9, 1, 12, tzinfo=STHLM))))
+    assert ("telemarketing-b2c", "record-offer-and-consent") not in before
+    assert ("telemarketing-b2c", "record-offer-and-consent") in after
+
+
+def test_findings_carry_version_fingerprint_and_citation() -> None:
+    (finding, *_) = CallEvaluator().findings(call(dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)))
+    assert finding.fingerprint.startswith("sha256:")
+    assert finding.citation.url.startswith("http")
+    assert finding.message.sv and finding.message.en
+
+
+def test_missing_policy_values_are_undetermined_until_the_overlay_sets_them() -> None:
+    record = call(
+        dt.datetime(2026, 3, 2, 12, tzinfo=STHLM), subscription="company", target="company"
+    )
+    without = by_rule(CallEvaluator().findings(record))
+    assert without[("nix-telefon", "company-subscriptions")].outcome is Outcome.UNDETERMINED
+    assert without[("nix-telefon", "company-subscriptions")].missing_parameters == ("office_hours",)
+    with_policy = by_rule(CallEvaluator(overlay=load_overlay(OVERLAY)).findings(record))
+    assert with_policy[("nix-telefon", "company-subscriptions")].outcome is Outcome.COMPLIANT
+    assert ("acme-policy", "acme-call-frequency") in with_policy
+
+
+def test_defers_to_takes_the_worst_nix_outcome() -> None:
+    record = call(
+        dt.datetime(2026, 3, 2, 12, tzinfo=STHLM), nix=NixEvidence(True, dt.date(2026, 2, 1), True)
+    )
+    f = by_rule(CallEvaluator().findings(record))
+    assert f[("nix-telefon", "listed-numbers")].outcome is Outcome.VIOLATION
+    assert f[("telemarketing-b2c", "follow-nix")].outcome is Outcome.VIOLATION
+    assert "listed-numbers" in f[("telemarketing-b2c", "follow-nix")].message.en
+
+
+def test_out_of_scope_calls_are_not_applicable() -> None:
+    f = by_rule(
+        CallEvaluator().findings(
+            call(dt.datetime(2026, 3, 2, 12, tzinfo=STHLM), purpose="market-research")
+        )
+    )
+    assert f[("telemarketing-b2c", "caller-id-shown")].outcome is Outcome.NOT_APPLICABLE
+
+
+def test_rejected_lines_stay_in_the_report() -> None:
+    rejected = RejectedInput("calls.jsonl", 2, Text("fel", "bad"))
+    report = CallEvaluator().evaluate(
+        [(1, call(dt.datetime(2026, 3, 2, 12, tzinfo=STHLM))), (2, rejected)]
+    )
+    assert report.rejected == (rejected,)
+    assert {f.subject_id for f in report.findings} == {"c-2026-03-02"}
