@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+import attrs
 from attrs import frozen
 
 from .canonical import fingerprint
@@ -57,6 +58,7 @@ class CallEvaluator:
         self.overlay = overlay
         self.nix = nix
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
+        self._history: Mapping[str, Sequence[dt.datetime]] | None = None
         self._organisation = (
             None if overlay is None else self._prepare(organisation_ruleset(overlay))
         )
@@ -97,20 +99,34 @@ class CallEvaluator:
                 if isinstance(rule.check, DefersTo):
                     deferred.append((prepared, rule, rule.check))
                     continue
-                verdict = _scoped(rs, record) or rule.check.judge(record, prepared.context)
+                context = (
+                    prepared.context
+                    if self._history is None
+                    else attrs.evolve(prepared.context, history=self._history)
+                )
+                verdict = _scoped(rs, record) or rule.check.judge(record, context)
                 out.append(_finding(record, prepared, rule, verdict))
         for prepared, rule, check in deferred:
             out.append(_finding(record, prepared, rule, _deferred_verdict(check, out)))
         return out
 
     def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:
-        findings: list[Finding] = []
+        """Judge a batch; the batch itself is the call history for frequency caps."""
+        records: list[CallRecord] = []
         rejected: list[RejectedInput] = []
         for _line, item in items:
             if isinstance(item, RejectedInput):
                 rejected.append(item)
             else:
-                findings.extend(self.findings(item))
+                records.append(item)
+        history: dict[str, list[dt.datetime]] = {}
+        for record in records:
+            history.setdefault(record.destination, []).append(record.started_at)
+        self._history = history
+        try:
+            findings = [f for record in records for f in self.findings(record)]
+        finally:
+            self._history = None
         return Report(tuple(findings), tuple(rejected))
 
 

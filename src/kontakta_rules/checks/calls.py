@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import frozen
@@ -27,7 +28,7 @@ from .base import Check, parameter_ref
 from .verdict import STOCKHOLM, Context, Verdict, unknown
 
 if TYPE_CHECKING:
-    from ..subjects.call_record import CallRecord
+    from ..subjects.call_record import CallRecord, NixEvidence
 
 _CALL = frozenset({SubjectKind.CALL})
 _INT, _SCHEDULE = ParameterType.INTEGER, ParameterType.WEEKLY_SCHEDULE
@@ -47,7 +48,7 @@ class NixCheck(Check):
         skip = _nix_not_covered(subject, self.covered_purposes)
         if skip is not None:
             return skip
-        evidence = subject.nix
+        evidence = nix_evidence(subject, context)
         if evidence is None:
             return unknown("nix")
         if not evidence.checked:
@@ -91,6 +92,19 @@ class NixCheck(Check):
             ),
             facts,
         )
+
+
+def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
+    """The record's own NIX evidence; else what the register snapshot in the context says."""
+    if subject.nix is not None or context.nix is None:
+        return subject.nix
+    from ..subjects.call_record import NixEvidence
+
+    return NixEvidence(
+        checked=True,
+        register_updated=context.nix.updated,
+        listed=subject.destination in context.nix,
+    )
 
 
 def _local_day(subject: CallRecord) -> Any:
@@ -247,9 +261,8 @@ class BusinessSubscription(Check):
                 return Verdict(
                     Outcome.NOT_APPLICABLE, Message("the person called is not a sole trader")
                 )
-            listed = subject.nix.listed if subject.nix is not None else None
-            if listed is None and context.nix is not None:
-                listed = subject.destination in context.nix
+            evidence = nix_evidence(subject, context)
+            listed = None if evidence is None else evidence.listed
             if listed is None:
                 return unknown("nix.listed")
             if not listed:
@@ -547,6 +560,37 @@ class CallFrequency(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     max_calls: str = parameter_ref(_INT, Unit.CALLS)
     period: str = parameter_ref(_INT, Unit.DAYS)
+
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        earlier = subject.previous_calls
+        if earlier is None and context.history is not None:
+            earlier = tuple(
+                t for t in context.history.get(subject.destination, ()) if t < subject.started_at
+            )
+        if earlier is None:
+            return unknown("previous_calls")
+        max_calls, days = context.value(self.max_calls), context.value(self.period)
+        assert isinstance(max_calls, int) and isinstance(days, int)
+        since = subject.started_at - dt.timedelta(days=days)
+        count = 1 + sum(1 for t in earlier if since <= t < subject.started_at)
+        facts = {"calls_in_period": count, "max_calls": max_calls, "period_days": days}
+        if count <= max_calls:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message(
+                    "call {count} of at most {max} in {days} days",
+                    {"count": count, "max": max_calls, "days": days},
+                ),
+                facts,
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(
+                "call {count} in {days} days; the cap is {max}",
+                {"count": count, "max": max_calls, "days": days},
+            ),
+            facts,
+        )
 
 
 @frozen

@@ -4,7 +4,7 @@ evidence it used. The context gives a check the values it may use; checks never 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,8 @@ class Context:
     parameters: Mapping[str, Parameter]
     nix: NixRegister | None = None
     now: dt.datetime | None = None
+    history: Mapping[str, Sequence[dt.datetime]] | None = None
+    """Start times of the calls in an audited batch, by destination (for frequency caps)."""
 
     def value(self, name: str) -> ParameterValue:
         param = self.parameters.get(name)

@@ -27,6 +27,11 @@ def _aware(_instance: object, attribute: object, value: Any) -> None:
         raise ValueError("a timestamp needs a timezone (for example +01:00 or Z)")
 
 
+def _aware_all_optional(instance: object, attribute: object, values: Any) -> None:
+    if values is not None:
+        _aware_all(instance, attribute, values)
+
+
 def _aware_all(instance: object, attribute: object, values: Any) -> None:
     for value in values:
         _aware(instance, attribute, value)
@@ -99,6 +104,10 @@ class CallRecord:
     confirmation_sent_at: dt.datetime | None = field(default=None, validator=_aware)
     do_not_call_requests: tuple[dt.datetime, ...] = field(default=(), validator=_aware_all)
     """When the person earlier asked this organisation not to call again."""
+    previous_calls: tuple[dt.datetime, ...] | None = field(
+        default=None, validator=_aware_all_optional
+    )
+    """When this organisation called the number before (for frequency caps); None: not known."""
 
     def __attrs_post_init__(self) -> None:
         if self.ended_at < self.started_at:

@@ -1,0 +1,158 @@
+"""The pre-dial decision: may this number be called now, and if not, when?
+
+It fails closed: a violation, an undetermined rule (missing evidence or policy value) or an
+internal error all mean "do not dial", with the reason. Only rules that can be judged
+before a call are asked; what happens during the call (disclosures, recording, acceptance)
+is for the audit afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from .calendar import is_holiday
+from .checks import BusinessSubscription, CallingWindow
+from .checks.verdict import STOCKHOLM
+from .evaluate import CallEvaluator
+from .i18n import Message
+from .model import Finding
+from .schedule import WeeklySchedule
+from .subjects.call_record import CallRecord
+from .text import Text
+from .vocabulary import Outcome
+
+PRE_DIAL_KINDS = frozenset(
+    {
+        "nix-check",
+        "nix-listed",
+        "business-subscription",
+        "calling-window",
+        "do-not-call-request",
+        "mobile-restriction",
+        "caller-id",
+        "call-frequency",
+        "defers-to",
+    }
+)
+_TIME_KINDS = frozenset({"calling-window", "business-subscription"})
+_LOOK_AHEAD_DAYS = 14
+
+
+@frozen
+class Decision:
+    allowed: bool
+    reasons: tuple[Text, ...]
+    findings: tuple[Finding, ...]
+    """The findings that decided: every violation and undetermined one (empty when allowed)."""
+    earliest: dt.datetime | None = None
+    """When time is the only obstacle: the first moment the call would be allowed."""
+
+
+def decide(
+    number: str,
+    at: dt.datetime,
+    *,
+    purpose: str,
+    evaluator: CallEvaluator | None = None,
+    call_id: str = "pre-dial",
+    calling_organisation: str = "",
+    **evidence: Any,
+) -> Decision:
+    """Decide whether ``number`` may be called at ``at`` for ``purpose``.
+
+    ``evidence`` takes call-record fields known before the call (``subscription``,
+    ``target``, ``customer``, ``consent``, ``offer_category``, ``do_not_call_requests``,
+    ``caller_id_shown``, ``nix`` ...). Without ``nix`` evidence the evaluator's register is used.
+    """
+    evaluator = evaluator or CallEvaluator()
+    try:
+        record = CallRecord(
+            call_id=call_id,
+            started_at=at,
+            ended_at=at,
+            calling_organisation=calling_organisation,
+            destination=_e164(number),
+            purpose=purpose,
+            **evidence,
+        )
+        return _decide(record, evaluator, look_ahead=True)
+    except Exception as exc:
+        return Decision(
+            allowed=False,
+            reasons=(
+                Message("do not dial: the decision failed: {error}", {"error": str(exc)}).text(),
+            ),
+            findings=(),
+        )
+
+
+def _e164(number: str) -> str:
+    from .phone import to_e164
+
+    return to_e164(number)
+
+
+def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -> Decision:
+    findings = [f for f in evaluator.findings(record) if _pre_dial(evaluator, record, f)]
+    blocking = tuple(f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED))
+    if not blocking:
+        return Decision(True, (Message("allowed").text(),), ())
+    earliest = None
+    if look_ahead and all(
+        f.outcome is Outcome.VIOLATION and _kind(evaluator, record, f) in _TIME_KINDS
+        for f in blocking
+    ):
+        earliest = _earliest(record, evaluator, blocking)
+    return Decision(False, tuple(f.message for f in blocking), blocking, earliest)
+
+
+def _kind(evaluator: CallEvaluator, record: CallRecord, finding: Finding) -> str:
+    for prepared in evaluator.stack_for(record):
+        if prepared.ruleset.id == finding.ruleset_id:
+            return prepared.ruleset.rule(finding.rule_id).check.kind
+    return ""
+
+
+def _pre_dial(evaluator: CallEvaluator, record: CallRecord, finding: Finding) -> bool:
+    return _kind(evaluator, record, finding) in PRE_DIAL_KINDS
+
+
+def _earliest(
+    record: CallRecord, evaluator: CallEvaluator, blocking: tuple[Finding, ...]
+) -> dt.datetime | None:
+    schedules = []
+    for prepared in evaluator.stack_for(record):
+        for finding in blocking:
+            if finding.ruleset_id != prepared.ruleset.id:
+                continue
+            check = prepared.ruleset.rule(finding.rule_id).check
+            if isinstance(check, CallingWindow | BusinessSubscription):
+                name = check.window if isinstance(check, CallingWindow) else check.office_hours
+                value = prepared.context.value(name)
+                assert isinstance(value, WeeklySchedule)
+                schedules.append((value, check.calendar))
+    local = record.started_at.astimezone(STOCKHOLM)
+    candidates = set()
+    for offset in range(_LOOK_AHEAD_DAYS + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        for schedule, calendar in schedules:
+            for r in schedule.ranges_on(day, is_holiday=is_holiday(day, calendar)):
+                start = _aware(day, r.start)
+                if start > record.started_at:
+                    candidates.add(start)
+    for start in sorted(candidates):
+        moved = attrs.evolve(record, started_at=start, ended_at=start)
+        if _decide(moved, evaluator, look_ahead=False).allowed:
+            return start
+    return None
+
+
+def _aware(day: dt.date, t: dt.time) -> dt.datetime:
+    """The instant of a Stockholm wall-clock time; a time in the spring-forward gap moves on."""
+    naive = dt.datetime.combine(day, t)
+    aware = naive.replace(tzinfo=STOCKHOLM)
+    return aware.astimezone(dt.UTC).astimezone(STOCKHOLM)
