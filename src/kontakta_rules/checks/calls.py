@@ -94,6 +94,17 @@ class NixCheck(Check):
         )
 
 
+def _purpose_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> Verdict | None:
+    if covered and subject.purpose not in covered:
+        return Verdict(
+            Outcome.NOT_APPLICABLE,
+            Message(
+                "the rule does not cover calls for {purpose}", {"purpose": subject.purpose.value}
+            ),
+        )
+    return None
+
+
 def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
     """The record's own NIX evidence; else what the register snapshot in the context says."""
     if subject.nix is not None or context.nix is None:
@@ -246,14 +257,9 @@ class BusinessSubscription(Check):
     """Only for subscriptions listed in NIX (the 2017 rule for sole traders' subscriptions)."""
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
-        if self.covered_purposes and subject.purpose not in self.covered_purposes:
-            return Verdict(
-                Outcome.NOT_APPLICABLE,
-                Message(
-                    "the rule does not cover calls for {purpose}",
-                    {"purpose": subject.purpose.value},
-                ),
-            )
+        skip = _purpose_not_covered(subject, self.covered_purposes)
+        if skip is not None:
+            return skip
         if self.nixed_only:
             if subject.target is None:
                 return unknown("target")
@@ -495,14 +501,9 @@ class DoNotCallRequest(Check):
     covered_purposes: tuple[Purpose, ...] = ()
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
-        if self.covered_purposes and subject.purpose not in self.covered_purposes:
-            return Verdict(
-                Outcome.NOT_APPLICABLE,
-                Message(
-                    "the rule does not cover calls for {purpose}",
-                    {"purpose": subject.purpose.value},
-                ),
-            )
+        skip = _purpose_not_covered(subject, self.covered_purposes)
+        if skip is not None:
+            return skip
         earlier = [t for t in subject.do_not_call_requests if t < subject.started_at]
         if earlier:
             first = min(earlier).astimezone(STOCKHOLM).date().isoformat()
@@ -602,14 +603,9 @@ class MobileRestriction(Check):
     covered_purposes: tuple[Purpose, ...] = ()
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
-        if self.covered_purposes and subject.purpose not in self.covered_purposes:
-            return Verdict(
-                Outcome.NOT_APPLICABLE,
-                Message(
-                    "the rule does not cover calls for {purpose}",
-                    {"purpose": subject.purpose.value},
-                ),
-            )
+        skip = _purpose_not_covered(subject, self.covered_purposes)
+        if skip is not None:
+            return skip
         if not is_mobile(subject.destination):
             return Verdict(Outcome.NOT_APPLICABLE, Message("not a mobile number"))
         if subject.customer is not None or subject.consent is not None:
