@@ -168,3 +168,121 @@ def test_console_script() -> None:
         ["kontakta-rules", "list", "--lang", "en"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "telemarketing-b2c" in result.stdout
+
+
+# --------------------------------------------------------------------------- check calls / decide
+
+POLICY = str(DATA / "overlays" / "dialer-policy.toml")
+
+
+def _files(tmp_path: Path) -> tuple[str, str, str]:
+    register = tmp_path / "nix.txt"
+    register.write_text("# updated: 2026-11-01\n070-111 22 33\n", encoding="utf-8")
+    context = tmp_path / "context.json"
+    context.write_text(
+        json.dumps(
+            {
+                "calling_organisation": "Acme AB",
+                "subscription": "private",
+                "target": "consumer",
+                "caller_id_shown": True,
+                "previous_calls": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    calls = tmp_path / "calls.jsonl"
+    good = {
+        "call_id": "ok",
+        "started_at": "2026-11-24T10:00:00+01:00",
+        "ended_at": "2026-11-24T10:03:00+01:00",
+        "calling_organisation": "Acme AB",
+        "destination": "070-174 06 05",
+        "purpose": "market-research",
+    }
+    calls.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    return str(register), str(context), str(calls)
+
+
+def test_decide_outside_the_window_names_the_earliest_time(tmp_path: Path) -> None:
+    register, context, _ = _files(tmp_path)
+    code, out, _ = run(
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-24T21:00:00+01:00",
+        "--purpose",
+        "sales",
+        "--context",
+        context,
+        "--policy",
+        POLICY,
+        "--nix",
+        register,
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 1 and data["allowed"] is False
+    assert data["earliest"] == "2026-11-25T09:00:00+01:00"
+    code, out, _ = run(
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-25T09:00:00+01:00",
+        "--purpose",
+        "sales",
+        "--context",
+        context,
+        "--policy",
+        POLICY,
+        "--nix",
+        register,
+        "--lang",
+        "sv",
+    )
+    assert code == 0 and out.startswith("tillåtet")
+
+
+def test_decide_listed_number_in_swedish(tmp_path: Path) -> None:
+    register, context, _ = _files(tmp_path)
+    code, out, _ = run(
+        "decide",
+        "070-111 22 33",
+        "--at",
+        "2026-11-24T10:00:00+01:00",
+        "--purpose",
+        "sales",
+        "--context",
+        context,
+        "--policy",
+        POLICY,
+        "--nix",
+        register,
+        "--lang",
+        "sv",
+    )
+    assert code == 1 and out.startswith("inte tillåtet") and "numret finns i NIX" in out
+    assert out.count("numret finns i NIX") == 1
+
+
+def test_check_calls_exit_codes_and_formats(tmp_path: Path) -> None:
+    register, _, calls = _files(tmp_path)
+    code, out, _ = run(
+        "check", "calls", calls, "--policy", POLICY, "--nix", register, "--format", "json"
+    )
+    data = json.loads(out)
+    assert data["schema_version"] == 1 and data["rejected"] == []
+    assert code == (1 if data["counts"]["violation"] else 0)
+    code, out, _ = run("check", "calls", calls, "--format", "csv")
+    assert out.splitlines()[0].startswith("subject_id,outcome,ruleset_id")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    code, out, _ = run("check", "calls", str(bad), "--lang", "en")
+    assert code == 2 and "rejected: " in out and "line 1" in out
+
+
+def test_check_calls_with_a_bad_policy_is_unusable_input(tmp_path: Path) -> None:
+    _, _, calls = _files(tmp_path)
+    code, _, err = run("check", "calls", calls, "--policy", str(DATA / "bad" / "unknown-key.toml"))
+    assert code == 2 and err

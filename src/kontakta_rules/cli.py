@@ -6,20 +6,33 @@ Exit status: 0 success; 1 a file is invalid (``validate``); 2 unusable input or 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import render
 from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
+from .dialer import Decision, decide_record
 from .diff import diff_rulesets
+from .evaluate import CallEvaluator
 from .i18n import Message, gettext, resolve_lang
-from .loading import LoadError, is_overlay_data, overlay_from_data, read_toml, ruleset_from_data
+from .loading import (
+    LoadError,
+    is_overlay_data,
+    load_overlay,
+    overlay_from_data,
+    read_toml,
+    ruleset_from_data,
+)
+from .model import RejectedInput, Report
+from .nix import NixRegister
 from .schema import SCHEMAS
 from .stacking import overlay_problems
+from .subjects.call_io import Item, read_call_records, record_from_data
 from .text import Lang
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -61,6 +74,47 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     f.add_argument("ref", metavar="ID@VERSION")
     s = sub.add_parser("schema", parents=[common], help=_("print the JSON Schema of a file format"))
     s.add_argument("name", choices=sorted(SCHEMAS))
+
+    stack = argparse.ArgumentParser(add_help=False)
+    stack.add_argument(
+        "--policy", type=Path, metavar="OVERLAY", help=_("the organisation's overlay file")
+    )
+    stack.add_argument("--nix", type=Path, metavar="REGISTER", help=_("a NIX register snapshot"))
+    stack.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="ID@VERSION",
+        help=_("use this version whatever the record's date (repeatable)"),
+    )
+
+    check = sub.add_parser("check", help=_("check subjects against the rules"))
+    what = check.add_subparsers(dest="subject", required=True, metavar="SUBJECT")
+    calls = what.add_parser(
+        "calls", parents=[common, stack], help=_("audit call records (.jsonl or .csv)")
+    )
+    calls.add_argument("file", type=Path, metavar="FILE")
+    calls.add_argument(
+        "--format", choices=["text", "json", "csv"], default="text", help=_("output format")
+    )
+
+    dec = sub.add_parser(
+        "decide", parents=[common, stack], help=_("may this number be called now?")
+    )
+    dec.add_argument("number", metavar="NUMBER")
+    dec.add_argument(
+        "--at", required=True, metavar="ISO-TIME", help=_("the moment of the call, with a timezone")
+    )
+    dec.add_argument(
+        "--purpose", required=True, help=_("sales, marketing, fundraising, market-research, ...")
+    )
+    dec.add_argument(
+        "--context",
+        type=Path,
+        metavar="FILE",
+        help=_("JSON with what is known before the call (call-record fields)"),
+    )
+    dec.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
     return p
 
 
@@ -125,6 +179,87 @@ def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _evaluator(args: argparse.Namespace) -> CallEvaluator:
+    overlay = load_overlay(args.policy) if args.policy else None
+    nix = NixRegister.load(args.nix) if args.nix else None
+    catalog = Catalog.default()
+    pins = {}
+    for ref in args.pin:
+        rs = catalog.resolve(ref)
+        pins[rs.id] = rs.version
+    if overlay is not None:
+        problems = overlay_problems(overlay, list(catalog), str(args.policy))
+        if problems:
+            raise LoadError(problems)
+    return CallEvaluator(catalog, pins=pins, overlay=overlay, nix=nix)
+
+
+def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
+    """Count lines on stderr for long files when stderr is a terminal."""
+    show = err.isatty()
+    count = 0
+    for item in items:
+        count += 1
+        if show and count % 10000 == 0:
+            err.write(f"\r{count:,}")
+            err.flush()
+        yield item
+    if show and count >= 10000:
+        err.write("\n")
+
+
+def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    evaluator = _evaluator(args)
+    report = evaluator.evaluate(_progress(read_call_records(args.file), sys.stderr))
+    if args.format == "json":
+        _print_json(render.report_data(report, lang), out)
+    elif args.format == "csv":
+        csv.writer(out, lineterminator="\n").writerows(render.report_csv_rows(report, lang))
+    else:
+        out.write(render.report_text(report, lang))
+    if report.rejected:
+        return EXIT_USAGE
+    return EXIT_INVALID if report.has_violation else EXIT_OK
+
+
+def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    evaluator = _evaluator(args)
+    data: dict[str, Any] = (
+        json.loads(args.context.read_text(encoding="utf-8")) if args.context else {}
+    )
+    data.setdefault("call_id", "pre-dial")
+    data.setdefault("calling_organisation", "")
+    data.update(started_at=args.at, ended_at=args.at, destination=args.number, purpose=args.purpose)
+    record = record_from_data(data, str(args.context or "decide"), 1)
+    if isinstance(record, RejectedInput):
+        decision = Decision(False, (record.reason,), ())
+    else:
+        decision = decide_record(record, evaluator)
+    if args.format == "json":
+        _print_json(
+            {
+                "allowed": decision.allowed,
+                "earliest": decision.earliest.isoformat() if decision.earliest else None,
+                "reasons": [r.get(lang) for r in decision.reasons],
+                "findings": render.report_data(Report(decision.findings), lang)["findings"],
+            },
+            out,
+        )
+    else:
+        verdict = Message("allowed") if decision.allowed else Message("not allowed")
+        out.write(verdict.render(lang) + "\n")
+        for reason in decision.reasons if not decision.allowed else ():
+            out.write(f"  - {reason.get(lang)}\n")
+        if decision.earliest:
+            out.write(
+                Message("earliest allowed: {time}", {"time": decision.earliest.isoformat()}).render(
+                    lang
+                )
+                + "\n"
+            )
+    return EXIT_OK if decision.allowed else EXIT_INVALID
+
+
 _COMMANDS = {
     "list": _cmd_list,
     "show": _cmd_show,
@@ -132,6 +267,8 @@ _COMMANDS = {
     "validate": _cmd_validate,
     "fingerprint": _cmd_fingerprint,
     "schema": _cmd_schema,
+    "check": _cmd_check,
+    "decide": _cmd_decide,
 }
 
 

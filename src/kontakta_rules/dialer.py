@@ -79,15 +79,25 @@ def decide(
             purpose=purpose,
             **evidence,
         )
-        return _decide(record, evaluator, look_ahead=True)
-    except Exception as exc:
-        return Decision(
-            allowed=False,
-            reasons=(
-                Message("do not dial: the decision failed: {error}", {"error": str(exc)}).text(),
-            ),
-            findings=(),
-        )
+    except Exception as exc:  # fail closed on anything unexpected
+        return _failed(exc)
+    return decide_record(record, evaluator)
+
+
+def decide_record(record: CallRecord, evaluator: CallEvaluator | None = None) -> Decision:
+    """:func:`decide` for a record built by the caller (its start is the moment asked about)."""
+    try:
+        return _decide(record, evaluator or CallEvaluator(), look_ahead=True)
+    except Exception as exc:  # fail closed on anything unexpected
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> Decision:
+    return Decision(
+        allowed=False,
+        reasons=(Message("do not dial: the decision failed: {error}", {"error": str(exc)}).text(),),
+        findings=(),
+    )
 
 
 def _e164(number: str) -> str:
@@ -107,7 +117,14 @@ def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -
         for f in blocking
     ):
         earliest = _earliest(record, evaluator, blocking)
-    return Decision(False, tuple(f.message for f in blocking), blocking, earliest)
+    return Decision(False, _reasons(blocking), blocking, earliest)
+
+
+def _reasons(blocking: tuple[Finding, ...]) -> tuple[Text, ...]:
+    """One reason per blocking rule; a deferring rule adds nothing when the rule it defers
+    to is itself among the blocking findings."""
+    own = {f"{f.ruleset_id}/{f.rule_id}" for f in blocking}
+    return tuple(f.message for f in blocking if f.evidence.get("decided_by") not in own)
 
 
 def _kind(evaluator: CallEvaluator, record: CallRecord, finding: Finding) -> str:

@@ -14,10 +14,10 @@ from .canonical import fingerprint, to_data
 from .catalog import Catalog
 from .diff import RulesetDiff
 from .i18n import N_, Message
-from .model import Parameter, Rule, Ruleset
+from .model import Parameter, Report, Rule, Ruleset
 from .schedule import WeeklySchedule
 from .text import Lang
-from .vocabulary import Basis, Layer, Severity, Unit
+from .vocabulary import Basis, Layer, Outcome, Severity, Unit
 
 LAYER_LABELS = {
     Layer.LAW: N_("law"),
@@ -349,3 +349,112 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
 def _value(param_data: dict[str, Any], lang: Lang) -> str:
     value = param_data.get("value")
     return _t("(no value)", lang) if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- reports
+
+REPORT_SCHEMA_VERSION = 1
+OUTCOME_LABELS = {
+    Outcome.COMPLIANT: N_("compliant"),
+    Outcome.VIOLATION: N_("violation"),
+    Outcome.NOT_APPLICABLE: N_("not applicable"),
+    Outcome.UNDETERMINED: N_("undetermined"),
+}
+REPORT_CSV_COLUMNS = (
+    "subject_id",
+    "outcome",
+    "ruleset_id",
+    "ruleset_version",
+    "rule_id",
+    "layer",
+    "severity",
+    "message",
+    "citation_url",
+    "missing_parameters",
+    "fingerprint",
+)
+
+
+def report_data(report: Report, lang: Lang) -> dict[str, Any]:
+    """A report as JSON-able data (``schema_version`` says which layout)."""
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "language": lang,
+        "counts": {o.value: report.count(o) for o in Outcome},
+        "rejected": [
+            {"source": r.source, "line": r.line, "reason": r.reason.get(lang)}
+            for r in report.rejected
+        ],
+        "findings": [
+            {
+                "subject_id": f.subject_id,
+                "outcome": f.outcome.value,
+                "ruleset": {
+                    "id": f.ruleset_id,
+                    "version": f.ruleset_version.isoformat(),
+                    "fingerprint": f.fingerprint,
+                    "layer": f.layer.value,
+                },
+                "rule_id": f.rule_id,
+                "severity": f.severity.value,
+                "message": f.message.get(lang),
+                "citation": to_data(f.citation),
+                "evidence": to_data(dict(f.evidence)),
+                "missing_parameters": list(f.missing_parameters),
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def report_csv_rows(report: Report, lang: Lang) -> list[list[str]]:
+    rows = [list(REPORT_CSV_COLUMNS)]
+    for f in report.findings:
+        rows.append(
+            [
+                f.subject_id,
+                f.outcome.value,
+                f.ruleset_id,
+                f.ruleset_version.isoformat(),
+                f.rule_id,
+                f.layer.value,
+                f.severity.value,
+                f.message.get(lang),
+                f.citation.url,
+                ";".join(f.missing_parameters),
+                f.fingerprint,
+            ]
+        )
+    return rows
+
+
+def report_text(report: Report, lang: Lang) -> str:
+    counts = ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome)
+    subjects = len({f.subject_id for f in report.findings})
+    lines = [
+        _t(
+            "{subjects} records evaluated, {rejected} rejected",
+            lang,
+            subjects=subjects,
+            rejected=len(report.rejected),
+        ),
+        counts,
+        "",
+    ]
+    for r in report.rejected:
+        lines.append(
+            _t(
+                "rejected: {source} line {line}: {reason}",
+                lang,
+                source=r.source,
+                line=r.line,
+                reason=r.reason.get(lang),
+            )
+        )
+    for f in report.findings:
+        if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED):
+            lines.append(
+                f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} {f.ruleset_id}@{f.ruleset_version.isoformat()}/{f.rule_id}: {f.message.get(lang)}"
+            )
+            lines.append(f"    {_citation(f.citation)}")
+    return "\n".join(lines) + "\n"
