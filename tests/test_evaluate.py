@@ -125,3 +125,29 @@ def test_rejected_lines_stay_in_the_report() -> None:
     )
     assert report.rejected == (rejected,)
     assert {f.subject_id for f in report.findings} == {"c-2026-03-02"}
+
+
+def test_silent_calls_are_judged_by_the_batch_share() -> None:
+    import attrs as _attrs
+
+    from kontakta_rules.loading import load_overlay as _load
+
+    base = call(dt.datetime(2026, 3, 2, 12, tzinfo=STHLM))
+    records = [
+        _attrs.evolve(base, call_id=f"s{i}", silent=i < 2) for i in range(40)
+    ]  # 2 of 40 = 5 %
+    policy = _load(OVERLAY)
+    strict = _attrs.evolve(policy, set={**policy.settings, "max_silent_call_share": 4.0})
+    lenient = _attrs.evolve(policy, set={**policy.settings, "max_silent_call_share": 5.0})
+
+    def outcomes(overlay):  # type: ignore[no-untyped-def]
+        report = CallEvaluator(overlay=overlay).evaluate(list(enumerate(records, 1)))
+        return {
+            f.subject_id: f.outcome for f in report.findings if f.rule_id == "avoid-silent-calls"
+        }
+
+    assert outcomes(strict)["s0"] is Outcome.VIOLATION
+    assert outcomes(lenient)["s0"] is Outcome.COMPLIANT  # at the limit
+    assert outcomes(strict)["s5"] is Outcome.COMPLIANT  # not silent
+    single = by_rule(CallEvaluator(overlay=lenient).findings(records[0]))
+    assert single[("telemarketing-b2c", "avoid-silent-calls")].outcome is Outcome.UNDETERMINED

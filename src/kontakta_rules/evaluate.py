@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -58,7 +59,7 @@ class CallEvaluator:
         self.overlay = overlay
         self.nix = nix
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
-        self._history: Mapping[str, Sequence[dt.datetime]] | None = None
+        self._batch: dict[str, Any] | None = None
         self._organisation = (
             None if overlay is None else self._prepare(organisation_ruleset(overlay))
         )
@@ -93,17 +94,15 @@ class CallEvaluator:
         deferred: list[tuple[_Prepared, Rule, DefersTo]] = []
         for prepared in stack:
             rs = prepared.ruleset
+            context = prepared.context
+            if self._batch is not None:
+                context = attrs.evolve(context, **self._batch)
             for rule in prepared.rules:
                 if not rule.in_force_on(day, rs.version):
                     continue
                 if isinstance(rule.check, DefersTo):
                     deferred.append((prepared, rule, rule.check))
                     continue
-                context = (
-                    prepared.context
-                    if self._history is None
-                    else attrs.evolve(prepared.context, history=self._history)
-                )
                 verdict = _scoped(rs, record) or rule.check.judge(record, context)
                 out.append(_finding(record, prepared, rule, verdict))
         for prepared, rule, check in deferred:
@@ -122,12 +121,23 @@ class CallEvaluator:
         history: dict[str, list[dt.datetime]] = {}
         for record in records:
             history.setdefault(record.destination, []).append(record.started_at)
-        self._history = history
+        self._batch = {"history": history, "silent_share": _silent_shares(records)}
         try:
             findings = [f for record in records for f in self.findings(record)]
         finally:
-            self._history = None
+            self._batch = None
         return Report(tuple(findings), tuple(rejected))
+
+
+def _silent_shares(records: list[CallRecord]) -> dict[str, float]:
+    """Per calling organisation: silent calls as a percentage of calls whose flag is known."""
+    known: dict[str, list[int]] = {}
+    for record in records:
+        if record.silent is not None:
+            counts = known.setdefault(record.calling_organisation, [0, 0])
+            counts[0] += record.silent
+            counts[1] += 1
+    return {org: 100.0 * silent / total for org, (silent, total) in known.items()}
 
 
 def _scoped(rs: Ruleset, record: CallRecord) -> Verdict | None:

@@ -320,6 +320,38 @@ class SilentCalls(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     max_share: str = parameter_ref(ParameterType.NUMBER, Unit.PERCENT)
 
+    def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
+        if subject.silent is None:
+            return unknown("silent")
+        if not subject.silent:
+            return Verdict(Outcome.COMPLIANT, Message("the call was not silent"))
+        if context.silent_share is None:
+            return Verdict(
+                Outcome.UNDETERMINED,
+                Message("a silent call; the share of silent calls needs a batch of calls"),
+            )
+        limit = context.value(self.max_share)
+        assert isinstance(limit, int | float)
+        share = context.silent_share.get(subject.calling_organisation, 0.0)
+        facts = {"silent_share_percent": round(share, 2), "max_share_percent": limit}
+        if share <= limit:
+            return Verdict(
+                Outcome.COMPLIANT,
+                Message(
+                    "a silent call; {share} % of the batch's calls were silent, within {limit} %",
+                    {"share": facts["silent_share_percent"], "limit": limit},
+                ),
+                facts,
+            )
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(
+                "a silent call; {share} % of the batch's calls were silent, above {limit} %",
+                {"share": facts["silent_share_percent"], "limit": limit},
+            ),
+            facts,
+        )
+
 
 @frozen
 class Recording(Check):

@@ -48,6 +48,8 @@ class Context:
     now: dt.datetime | None = None
     history: Mapping[str, Sequence[dt.datetime]] | None = None
     """Start times of the calls in an audited batch, by destination (for frequency caps)."""
+    silent_share: Mapping[str, float] | None = None
+    """Per calling organisation, the percentage of silent calls in an audited batch."""
 
     def value(self, name: str) -> ParameterValue:
         param = self.parameters.get(name)
