@@ -34,6 +34,13 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy")
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Throughput, latency and memory numbers (printed, not asserted): `nox -s bench -- --records N`."""
+    session.install(".")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
 @nox.session
 def catalogs(session: nox.Session) -> None:
     """Extract messages from the code and update the Swedish catalog (then translate it)."""
