@@ -107,14 +107,13 @@ def _e164(number: str) -> str:
 
 
 def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -> Decision:
-    findings = [f for f in evaluator.findings(record) if _pre_dial(evaluator, record, f)]
+    findings = evaluator.findings(record, PRE_DIAL_KINDS)
     blocking = tuple(f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED))
     if not blocking:
         return Decision(True, (Message("allowed").text(),), ())
     earliest = None
     if look_ahead and all(
-        f.outcome is Outcome.VIOLATION and _kind(evaluator, record, f) in _TIME_KINDS
-        for f in blocking
+        f.outcome is Outcome.VIOLATION and f.check_kind in _TIME_KINDS for f in blocking
     ):
         earliest = _earliest(record, evaluator, blocking)
     return Decision(False, _reasons(blocking), blocking, earliest)
@@ -125,17 +124,6 @@ def _reasons(blocking: tuple[Finding, ...]) -> tuple[Text, ...]:
     to is itself among the blocking findings."""
     own = {f"{f.ruleset_id}/{f.rule_id}" for f in blocking}
     return tuple(f.message for f in blocking if f.evidence.get("decided_by") not in own)
-
-
-def _kind(evaluator: CallEvaluator, record: CallRecord, finding: Finding) -> str:
-    for prepared in evaluator.stack_for(record):
-        if prepared.ruleset.id == finding.ruleset_id:
-            return prepared.ruleset.rule(finding.rule_id).check.kind
-    return ""
-
-
-def _pre_dial(evaluator: CallEvaluator, record: CallRecord, finding: Finding) -> bool:
-    return _kind(evaluator, record, finding) in PRE_DIAL_KINDS
 
 
 def _earliest(

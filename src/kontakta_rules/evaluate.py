@@ -87,7 +87,8 @@ class CallEvaluator:
             stack.append(self._organisation)
         return stack
 
-    def findings(self, record: CallRecord) -> list[Finding]:
+    def findings(self, record: CallRecord, kinds: frozenset[str] | None = None) -> list[Finding]:
+        """Findings of every call rule in force for ``record`` (only ``kinds`` when given)."""
         day = record.started_at.astimezone(STOCKHOLM).date()
         stack = self.stack_for(record)
         out: list[Finding] = []
@@ -99,6 +100,8 @@ class CallEvaluator:
                 context = attrs.evolve(context, **self._batch)
             for rule in prepared.rules:
                 if not rule.in_force_on(day, rs.version):
+                    continue
+                if kinds is not None and rule.check.kind not in kinds:
                     continue
                 if isinstance(rule.check, DefersTo):
                     deferred.append((prepared, rule, rule.check))
@@ -196,4 +199,5 @@ def _finding(record: CallRecord, prepared: _Prepared, rule: Rule, verdict: Verdi
         citation=rule.citation,
         evidence=verdict.evidence,
         missing_parameters=verdict.missing_parameters,
+        check_kind=rule.check.kind,
     )

@@ -170,6 +170,7 @@ class Finding:
     citation: Citation
     evidence: Mapping[str, object] = field(factory=dict)
     missing_parameters: tuple[str, ...] = ()
+    check_kind: str = ""
 
 
 @frozen
