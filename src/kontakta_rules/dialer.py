@@ -45,7 +45,7 @@ _LOOK_AHEAD_DAYS = 14
 @frozen
 class Decision:
     allowed: bool
-    reasons: tuple[Text, ...]
+    reasons: tuple[Text | Message, ...]
     findings: tuple[Finding, ...]
     """The findings that decided: every violation and undetermined one (empty when allowed)."""
     earliest: dt.datetime | None = None
@@ -119,7 +119,7 @@ def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -
     return Decision(False, _reasons(blocking), blocking, earliest)
 
 
-def _reasons(blocking: tuple[Finding, ...]) -> tuple[Text, ...]:
+def _reasons(blocking: tuple[Finding, ...]) -> tuple[Text | Message, ...]:
     """One reason per blocking rule; a deferring rule adds nothing when the rule it defers
     to is itself among the blocking findings."""
     own = {f"{f.ruleset_id}/{f.rule_id}" for f in blocking}

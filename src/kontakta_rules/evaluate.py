@@ -60,6 +60,7 @@ class CallEvaluator:
         self.nix = nix
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
         self._batch: dict[str, Any] | None = None
+        self._by_day: dict[tuple[str, dt.date], _Prepared | None] = {}
         self._organisation = (
             None if overlay is None else self._prepare(organisation_ruleset(overlay))
         )
@@ -71,6 +72,12 @@ class CallEvaluator:
         return _Prepared(rs, fingerprint(rs), Context(rs.parameters, nix=self.nix), rules)
 
     def _version(self, ruleset_id: str, day: dt.date) -> _Prepared | None:
+        key = (ruleset_id, day)
+        if key not in self._by_day:
+            self._by_day[key] = self._version_uncached(ruleset_id, day)
+        return self._by_day[key]
+
+    def _version_uncached(self, ruleset_id: str, day: dt.date) -> _Prepared | None:
         try:
             version = self.pins.get(ruleset_id) or self.catalog.in_force(ruleset_id, day).version
         except CatalogError:
@@ -195,7 +202,7 @@ def _finding(record: CallRecord, prepared: _Prepared, rule: Rule, verdict: Verdi
         rule_id=rule.id,
         outcome=verdict.outcome,
         severity=rule.severity,
-        message=verdict.message.text(),
+        message=verdict.message,
         citation=rule.citation,
         evidence=verdict.evidence,
         missing_parameters=verdict.missing_parameters,

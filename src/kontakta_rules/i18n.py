@@ -66,6 +66,18 @@ class Message:
     def text(self) -> Text:
         return Text(sv=self.render("sv"), en=self.render("en"))
 
+    def get(self, lang: Lang) -> str:
+        """The message in ``lang``, like :meth:`Text.get` (rendered when asked, not before)."""
+        return self.render(lang)
+
+    @property
+    def sv(self) -> str:
+        return self.render("sv")
+
+    @property
+    def en(self) -> str:
+        return self.render("en")
+
 
 def _localise(value: object, lang: Lang) -> object:
     if isinstance(value, Text):

@@ -13,6 +13,7 @@ from typing import Literal
 from attrs import field, frozen
 
 from .checks.base import Check
+from .i18n import Message
 from .schedule import WeeklySchedule
 from .text import Text
 from .vocabulary import (
@@ -166,7 +167,8 @@ class Finding:
     rule_id: str
     outcome: Outcome
     severity: Severity
-    message: Text
+    message: Message
+    """Why, in both languages (rendered when read: ``message.get("sv")``)."""
     citation: Citation
     evidence: Mapping[str, object] = field(factory=dict)
     missing_parameters: tuple[str, ...] = ()

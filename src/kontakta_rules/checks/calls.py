@@ -565,7 +565,7 @@ def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> V
     assert isinstance(schedule, WeeklySchedule)
     local = started_at.astimezone(STOCKHOLM)
     holiday = is_holiday(local.date(), calendar)
-    evidence = {"local_time": local.isoformat(), "holiday": holiday, "window": schedule.to_data()}
+    evidence = {"local_time": local, "holiday": holiday, "window": schedule}
     if schedule.is_open(local, is_holiday=holiday):
         return Verdict(
             Outcome.COMPLIANT,
