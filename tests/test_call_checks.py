@@ -120,6 +120,7 @@ def test_written_acceptance_after_the_call() -> None:
         outcome(check, ctx, call(start, **base, accepted_at=end - dt.timedelta(seconds=1)))
         is Outcome.VIOLATION
     )
+    # an SMS sent after the call is written (the banned trick is answering YES during the call)
     assert (
         outcome(
             check,
@@ -130,6 +131,10 @@ def test_written_acceptance_after_the_call() -> None:
                 accepted_at=end + dt.timedelta(hours=1),
             ),
         )
+        is Outcome.COMPLIANT
+    )
+    assert (
+        outcome(check, ctx, call(start, **(base | {"acceptance_form": "oral"}), accepted_at=end))
         is Outcome.VIOLATION
     )
     assert (

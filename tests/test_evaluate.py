@@ -151,3 +151,11 @@ def test_silent_calls_are_judged_by_the_batch_share() -> None:
     assert outcomes(strict)["s5"] is Outcome.COMPLIANT  # not silent
     single = by_rule(CallEvaluator(overlay=lenient).findings(records[0]))
     assert single[("telemarketing-b2c", "avoid-silent-calls")].outcome is Outcome.UNDETERMINED
+
+
+def test_a_deferring_rule_keeps_its_own_rulesets_scope() -> None:
+    record = call(
+        dt.datetime(2026, 3, 2, 12, tzinfo=STHLM), target="company", subscription="company"
+    )
+    f = by_rule(CallEvaluator().findings(record))
+    assert f[("telemarketing-b2c", "follow-nix")].outcome is Outcome.NOT_APPLICABLE

@@ -193,3 +193,26 @@ def test_register_in_the_context_answers_when_the_record_does_not() -> None:
         LISTED.judge(call(dt.date(2026, 3, 1)), Context(NIX.parameters, nix=unlisted)).outcome
         is Outcome.COMPLIANT
     )
+
+
+def test_a_register_published_after_the_call_says_nothing_about_it() -> None:
+    register = NixRegister.from_lines(["070-174 06 05"], updated=dt.date(2026, 10, 15))
+    ctx = Context(NIX.parameters, nix=register)
+    assert LISTED.judge(call(dt.date(2026, 10, 14)), ctx).outcome is Outcome.UNDETERMINED
+    assert LISTED.judge(call(dt.date(2026, 10, 15)), ctx).outcome is Outcome.VIOLATION
+
+
+def test_inbound_calls_are_outside_nix() -> None:
+    kw = {"nix": LISTED_EVIDENCE, "initiated_by": "consumer"}
+    assert LISTED.judge(call(dt.date(2026, 3, 1), **kw), CTX).outcome is Outcome.NOT_APPLICABLE
+    assert CHECK.judge(call(dt.date(2026, 3, 1), **kw), CTX).outcome is Outcome.NOT_APPLICABLE
+
+
+def test_consent_naming_the_principal_covers_its_call_centre() -> None:
+    consent = Consent(("Exempelbolaget AB",), dt.datetime(2026, 2, 10, 12, tzinfo=STHLM))
+    kw = {"nix": LISTED_EVIDENCE, "consent": consent}
+    assert LISTED.judge(call(dt.date(2026, 3, 1), **kw), CTX).outcome is Outcome.VIOLATION
+    assert (
+        LISTED.judge(call(dt.date(2026, 3, 1), principal="Exempelbolaget AB", **kw), CTX).outcome
+        is Outcome.COMPLIANT
+    )

@@ -116,7 +116,8 @@ class CallEvaluator:
                 verdict = _scoped(rs, record) or rule.check.judge(record, context)
                 out.append(_finding(record, prepared, rule, verdict))
         for prepared, rule, check in deferred:
-            out.append(_finding(record, prepared, rule, _deferred_verdict(check, out)))
+            verdict = _scoped(prepared.ruleset, record) or _deferred_verdict(check, out)
+            out.append(_finding(record, prepared, rule, verdict))
         return out
 
     def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:

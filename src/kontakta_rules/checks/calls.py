@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import attrs
 from attrs import frozen
 
 from ..calendar import add_months, add_working_days, is_holiday
@@ -109,6 +110,8 @@ def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
     """The record's own NIX evidence; else what the register snapshot in the context says."""
     if subject.nix is not None or context.nix is None:
         return subject.nix
+    if context.nix.updated > _local_day(subject):
+        return None  # a register version published after the call says nothing about it
     from ..subjects.call_record import NixEvidence
 
     return NixEvidence(
@@ -132,6 +135,8 @@ def _nix_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> Verdi
         return Verdict(
             Outcome.NOT_APPLICABLE, Message("company subscriptions cannot be registered in NIX")
         )
+    if subject.initiated_by is Initiator.CONSUMER:
+        return Verdict(Outcome.NOT_APPLICABLE, Message("the person called the organisation"))
     return None
 
 
@@ -154,9 +159,12 @@ class NixListed(Check):
         skip = _nix_not_covered(subject, self.covered_purposes)
         if skip is not None:
             return skip
-        listed = subject.nix.listed if subject.nix is not None else None
-        if listed is None and context.nix is not None:
-            listed = subject.destination in context.nix
+        evidence = nix_evidence(subject, context)
+        listed = None if evidence is None else evidence.listed
+        if listed is None and subject.nix is not None:
+            # the record was checked but does not say the result: ask the register
+            register = nix_evidence(attrs.evolve(subject, nix=None), context)
+            listed = None if register is None else register.listed
         if listed is None:
             return unknown("nix.listed")
         if not listed:
@@ -196,7 +204,9 @@ class NixListed(Check):
                 )
         consent = subject.consent
         if consent is not None:
-            named = subject.calling_organisation in consent.organisations
+            named = subject.calling_organisation in consent.organisations or (
+                subject.principal is not None and subject.principal in consent.organisations
+            )
             expired = False
             if self.consent_validity is not None:
                 months = context.value(self.consent_validity)
@@ -461,7 +471,7 @@ class WrittenAcceptance(Check):
             )
         if subject.acceptance_form is None:
             return unknown("acceptance_form")
-        if subject.acceptance_form != "written":
+        if subject.acceptance_form not in ("written", "sms-reply"):
             return Verdict(
                 Outcome.VIOLATION,
                 Message(
