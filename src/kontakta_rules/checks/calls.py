@@ -9,7 +9,7 @@ import attrs
 from attrs import frozen
 
 from ..calendar import add_months, add_working_days, is_holiday
-from ..i18n import Message
+from ..i18n import N_, Message
 from ..phone import is_mobile
 from ..schedule import WeeklySchedule
 from ..vocabulary import (
@@ -76,23 +76,22 @@ class NixCheck(Check):
             "valid_until": valid_until.isoformat(),
             "call_day": day.isoformat(),
         }
-        if day < valid_until:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message(
-                    "checked against the register version of {updated}, valid until {until}",
-                    {"updated": facts["register_updated"], "until": facts["valid_until"]},
-                ),
-                facts,
-            )
-        return Verdict(
-            Outcome.VIOLATION,
-            Message(
-                "the NIX check (register version of {updated}) expired on {until}",
-                {"updated": facts["register_updated"], "until": facts["valid_until"]},
-            ),
+        return _judged(
+            day < valid_until,
+            N_("checked against the register version of {updated}, valid until {until}"),
+            N_("the NIX check (register version of {updated}) expired on {until}"),
+            {"updated": facts["register_updated"], "until": facts["valid_until"]},
             facts,
         )
+
+
+def _judged(
+    ok: bool, compliant: str, violation: str, args: dict[str, Any], evidence: dict[str, Any]
+) -> Verdict:
+    """Compliant or a violation by ``ok``; both messages take the same ``args``."""
+    if ok:
+        return Verdict(Outcome.COMPLIANT, Message(compliant, args), evidence)
+    return Verdict(Outcome.VIOLATION, Message(violation, args), evidence)
 
 
 def _purpose_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> Verdict | None:
@@ -309,16 +308,12 @@ class CallerId(Check):
         shown = subject.caller_id_shown
         if shown is None:
             return unknown("caller_id_shown")
-        if shown:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message("the calling number was shown"),
-                {"caller_id_shown": True},
-            )
-        return Verdict(
-            Outcome.VIOLATION,
-            Message("the calling number was withheld"),
-            {"caller_id_shown": False},
+        return _judged(
+            shown,
+            N_("the calling number was shown"),
+            N_("the calling number was withheld"),
+            {},
+            {"caller_id_shown": shown},
         )
 
 
@@ -344,21 +339,11 @@ class SilentCalls(Check):
         assert isinstance(limit, int | float)
         share = context.silent_share.get(subject.calling_organisation, 0.0)
         facts = {"silent_share_percent": round(share, 2), "max_share_percent": limit}
-        if share <= limit:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message(
-                    "a silent call; {share} % of the batch's calls were silent, within {limit} %",
-                    {"share": facts["silent_share_percent"], "limit": limit},
-                ),
-                facts,
-            )
-        return Verdict(
-            Outcome.VIOLATION,
-            Message(
-                "a silent call; {share} % of the batch's calls were silent, above {limit} %",
-                {"share": facts["silent_share_percent"], "limit": limit},
-            ),
+        return _judged(
+            share <= limit,
+            N_("a silent call; {share} % of the batch's calls were silent, within {limit} %"),
+            N_("a silent call; {share} % of the batch's calls were silent, above {limit} %"),
+            {"share": facts["silent_share_percent"], "limit": limit},
             facts,
         )
 
@@ -514,21 +499,11 @@ class ConfirmationDeadline(Check):
             "last_day": last.isoformat(),
             "sent": sent.isoformat(),
         }
-        if sent <= last:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message(
-                    "confirmed on {sent}, by {last}",
-                    {"sent": facts["sent"], "last": facts["last_day"]},
-                ),
-                facts,
-            )
-        return Verdict(
-            Outcome.VIOLATION,
-            Message(
-                "confirmed on {sent}, after the last day {last}",
-                {"sent": facts["sent"], "last": facts["last_day"]},
-            ),
+        return _judged(
+            sent <= last,
+            N_("confirmed on {sent}, by {last}"),
+            N_("confirmed on {sent}, after the last day {last}"),
+            {"sent": facts["sent"], "last": facts["last_day"]},
             facts,
         )
 
@@ -576,21 +551,11 @@ def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> V
     local = started_at.astimezone(STOCKHOLM)
     holiday = is_holiday(local.date(), calendar)
     evidence = {"local_time": local, "holiday": holiday, "window": schedule}
-    if schedule.is_open(local, is_holiday=holiday):
-        return Verdict(
-            Outcome.COMPLIANT,
-            Message(
-                "the call started at {time} Stockholm time, inside the window",
-                {"time": local.strftime("%Y-%m-%d %H:%M")},
-            ),
-            evidence,
-        )
-    return Verdict(
-        Outcome.VIOLATION,
-        Message(
-            "the call started at {time} Stockholm time, outside the window",
-            {"time": local.strftime("%Y-%m-%d %H:%M")},
-        ),
+    return _judged(
+        schedule.is_open(local, is_holiday=holiday),
+        N_("the call started at {time} Stockholm time, inside the window"),
+        N_("the call started at {time} Stockholm time, outside the window"),
+        {"time": local.strftime("%Y-%m-%d %H:%M")},
         evidence,
     )
 
@@ -617,21 +582,11 @@ class CallFrequency(Check):
         since = subject.started_at - dt.timedelta(days=days)
         count = 1 + sum(1 for t in earlier if since <= t < subject.started_at)
         facts = {"calls_in_period": count, "max_calls": max_calls, "period_days": days}
-        if count <= max_calls:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message(
-                    "call {count} of at most {max} in {days} days",
-                    {"count": count, "max": max_calls, "days": days},
-                ),
-                facts,
-            )
-        return Verdict(
-            Outcome.VIOLATION,
-            Message(
-                "call {count} in {days} days; the cap is {max}",
-                {"count": count, "max": max_calls, "days": days},
-            ),
+        return _judged(
+            count <= max_calls,
+            N_("call {count} of at most {max} in {days} days"),
+            N_("call {count} in {days} days; the cap is {max}"),
+            {"count": count, "max": max_calls, "days": days},
             facts,
         )
 
