@@ -159,3 +159,14 @@ def test_a_deferring_rule_keeps_its_own_rulesets_scope() -> None:
     )
     f = by_rule(CallEvaluator().findings(record))
     assert f[("telemarketing-b2c", "follow-nix")].outcome is Outcome.NOT_APPLICABLE
+
+
+def test_an_overlay_that_weakens_a_rule_is_refused_by_the_evaluator_too() -> None:
+    import attrs as _attrs
+    import pytest
+
+    from kontakta_rules.loading import LoadError
+
+    weak = _attrs.evolve(load_overlay(OVERLAY), set={"nix_check_validity": 6})
+    with pytest.raises(LoadError, match="may only make it stricter"):
+        CallEvaluator(overlay=weak, overlay_source="policy.toml")

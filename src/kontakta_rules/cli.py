@@ -187,11 +187,9 @@ def _evaluator(args: argparse.Namespace) -> CallEvaluator:
     for ref in args.pin:
         rs = catalog.resolve(ref)
         pins[rs.id] = rs.version
-    if overlay is not None:
-        problems = overlay_problems(overlay, list(catalog), str(args.policy))
-        if problems:
-            raise LoadError(problems)
-    return CallEvaluator(catalog, pins=pins, overlay=overlay, nix=nix)
+    return CallEvaluator(
+        catalog, pins=pins, overlay=overlay, overlay_source=str(args.policy), nix=nix
+    )
 
 
 def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:

@@ -20,6 +20,7 @@ from .checks.verdict import STOCKHOLM
 from .evaluate import CallEvaluator
 from .i18n import Message
 from .model import Finding
+from .phone import to_e164
 from .schedule import WeeklySchedule
 from .subjects.call_record import CallRecord
 from .text import Text
@@ -75,7 +76,7 @@ def decide(
             started_at=at,
             ended_at=at,
             calling_organisation=calling_organisation,
-            destination=_e164(number),
+            destination=to_e164(number),
             purpose=purpose,
             **evidence,
         )
@@ -98,12 +99,6 @@ def _failed(exc: Exception) -> Decision:
         reasons=(Message("do not dial: the decision failed: {error}", {"error": str(exc)}).text(),),
         findings=(),
     )
-
-
-def _e164(number: str) -> str:
-    from .phone import to_e164
-
-    return to_e164(number)
 
 
 def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -> Decision:

@@ -16,9 +16,10 @@ from .catalog import Catalog, CatalogError
 from .checks import DefersTo
 from .checks.verdict import STOCKHOLM, Context, Verdict
 from .i18n import Message
+from .loading import LoadError
 from .model import Finding, Overlay, RejectedInput, Report, Rule, Ruleset
 from .nix import NixRegister
-from .stacking import apply_overlay, organisation_ruleset
+from .stacking import apply_overlay, organisation_ruleset, overlay_problems
 from .subjects.call_record import CallRecord
 from .vocabulary import Outcome, SubjectKind
 
@@ -51,8 +52,11 @@ class CallEvaluator:
         ruleset_ids: Sequence[str] = CALL_RULESETS,
         pins: Mapping[str, dt.date] | None = None,
         overlay: Overlay | None = None,
+        overlay_source: str = "overlay",
         nix: NixRegister | None = None,
     ) -> None:
+        """Raises :class:`~kontakta_rules.loading.LoadError` when ``overlay`` sets a parameter no
+        ruleset declares, weakens a sourced value or replaces a higher-layer rule."""
         self.catalog = catalog or Catalog.default()
         self.ruleset_ids = tuple(ruleset_ids)
         self.pins = dict(pins or {})
@@ -61,6 +65,10 @@ class CallEvaluator:
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
         self._batch: dict[str, Any] | None = None
         self._by_day: dict[tuple[str, dt.date], _Prepared | None] = {}
+        if overlay is not None:
+            problems = overlay_problems(overlay, list(self.catalog), overlay_source)
+            if problems:
+                raise LoadError(problems)
         self._organisation = (
             None if overlay is None else self._prepare(organisation_ruleset(overlay))
         )

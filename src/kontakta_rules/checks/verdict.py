@@ -40,12 +40,11 @@ class MissingParameter(LookupError):
 @frozen
 class Context:
     """What a check may use besides the subject: the ruleset's parameters (with the
-    organisation's overlay applied), the NIX register snapshot if one was given, and the
-    time the judgement is made for."""
+    organisation's overlay applied), the NIX register snapshot if one was given, and what an
+    audited batch says about earlier calls and silent calls."""
 
     parameters: Mapping[str, Parameter]
     nix: NixRegister | None = None
-    now: dt.datetime | None = None
     history: Mapping[str, Sequence[dt.datetime]] | None = None
     """Start times of the calls in an audited batch, by destination (for frequency caps)."""
     silent_share: Mapping[str, float] | None = None
