@@ -41,6 +41,7 @@ PRE_DIAL_KINDS = frozenset(
 )
 _TIME_KINDS = frozenset({"calling-window", "business-subscription"})
 _LOOK_AHEAD_DAYS = 14
+_ALLOWED = Message("allowed")
 
 
 @frozen
@@ -105,7 +106,7 @@ def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -
     findings = evaluator.findings(record, PRE_DIAL_KINDS)
     blocking = tuple(f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED))
     if not blocking:
-        return Decision(True, (Message("allowed").text(),), ())
+        return Decision(True, (_ALLOWED,), ())
     earliest = None
     if look_ahead and all(
         f.outcome is Outcome.VIOLATION and f.check_kind in _TIME_KINDS for f in blocking

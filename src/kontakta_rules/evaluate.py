@@ -17,7 +17,7 @@ from .checks import DefersTo
 from .checks.verdict import STOCKHOLM, Context, Verdict
 from .i18n import Message
 from .loading import LoadError
-from .model import Finding, Overlay, RejectedInput, Report, Rule, Ruleset
+from .model import Finding, Overlay, RejectedInput, Report, Rule, RuleRef, Ruleset
 from .nix import NixRegister
 from .stacking import apply_overlay, organisation_ruleset, overlay_problems
 from .subjects.call_record import CallRecord
@@ -39,7 +39,17 @@ class _Prepared:
     ruleset: Ruleset
     fingerprint: str
     context: Context
-    rules: tuple[Rule, ...]
+    rules: tuple[tuple[Rule, RuleRef], ...]
+
+
+@frozen
+class _Step:
+    """One ruleset of a day's plan: its rules in force that day, already filtered."""
+
+    prepared: _Prepared
+    context: Context
+    rules: tuple[tuple[Rule, RuleRef], ...]
+    deferred: tuple[tuple[Rule, RuleRef, DefersTo], ...]
 
 
 class CallEvaluator:
@@ -65,6 +75,7 @@ class CallEvaluator:
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
         self._batch: dict[str, Any] | None = None
         self._by_day: dict[tuple[str, dt.date], _Prepared | None] = {}
+        self._plans: dict[tuple[dt.date, frozenset[str] | None], tuple[_Step, ...]] = {}
         if overlay is not None:
             problems = overlay_problems(overlay, list(self.catalog), overlay_source)
             if problems:
@@ -76,8 +87,11 @@ class CallEvaluator:
     def _prepare(self, rs: Ruleset) -> _Prepared:
         if self.overlay is not None and rs.layer.rank < 3:
             rs = apply_overlay(rs, self.overlay)
-        rules = tuple(r for r in rs.rules if SubjectKind.CALL in r.applies_to)
-        return _Prepared(rs, fingerprint(rs), Context(rs.parameters, nix=self.nix), rules)
+        fp = fingerprint(rs)
+        rules = tuple(
+            (r, _rule_ref(rs, fp, r)) for r in rs.rules if SubjectKind.CALL in r.applies_to
+        )
+        return _Prepared(rs, fp, Context(rs.parameters, nix=self.nix), rules)
 
     def _version(self, ruleset_id: str, day: dt.date) -> _Prepared | None:
         key = (ruleset_id, day)
@@ -96,36 +110,71 @@ class CallEvaluator:
         return self._prepared[key]
 
     def stack_for(self, record: CallRecord) -> list[_Prepared]:
-        day = record.started_at.astimezone(STOCKHOLM).date()
+        return self._stack(record.started_at.astimezone(STOCKHOLM).date())
+
+    def _stack(self, day: dt.date) -> list[_Prepared]:
         stack = [p for rid in self.ruleset_ids if (p := self._version(rid, day)) is not None]
         if self._organisation is not None:
             stack.append(self._organisation)
         return stack
 
+    def _plan(self, day: dt.date, kinds: frozenset[str] | None) -> tuple[_Step, ...]:
+        """The rules to judge for a call on ``day``, per ruleset; cached per day and kinds."""
+        key = (day, kinds)
+        plan = self._plans.get(key)
+        if plan is None:
+            steps = []
+            for prepared in self._stack(day):
+                version = prepared.ruleset.version
+                rules = [
+                    (rule, ref)
+                    for rule, ref in prepared.rules
+                    if rule.in_force_on(day, version)
+                    and (kinds is None or rule.check.kind in kinds)
+                ]
+                context = prepared.context
+                if self._batch is not None:
+                    context = attrs.evolve(context, **self._batch)
+                steps.append(
+                    _Step(
+                        prepared,
+                        context,
+                        tuple((r, ref) for r, ref in rules if not isinstance(r.check, DefersTo)),
+                        tuple(
+                            (r, ref, r.check) for r, ref in rules if isinstance(r.check, DefersTo)
+                        ),
+                    )
+                )
+            plan = self._plans[key] = tuple(steps)
+        return plan
+
     def findings(self, record: CallRecord, kinds: frozenset[str] | None = None) -> list[Finding]:
         """Findings of every call rule in force for ``record`` (only ``kinds`` when given)."""
-        day = record.started_at.astimezone(STOCKHOLM).date()
-        stack = self.stack_for(record)
+        plan = self._plan(record.started_at.astimezone(STOCKHOLM).date(), kinds)
+        call_id = record.call_id
         out: list[Finding] = []
-        deferred: list[tuple[_Prepared, Rule, DefersTo]] = []
-        for prepared in stack:
-            rs = prepared.ruleset
-            context = prepared.context
-            if self._batch is not None:
-                context = attrs.evolve(context, **self._batch)
-            for rule in prepared.rules:
-                if not rule.in_force_on(day, rs.version):
-                    continue
-                if kinds is not None and rule.check.kind not in kinds:
-                    continue
-                if isinstance(rule.check, DefersTo):
-                    deferred.append((prepared, rule, rule.check))
-                    continue
-                verdict = _scoped(rs, record) or rule.check.judge(record, context)
-                out.append(_finding(record, prepared, rule, verdict))
-        for prepared, rule, check in deferred:
-            verdict = _scoped(prepared.ruleset, record) or _deferred_verdict(check, out)
-            out.append(_finding(record, prepared, rule, verdict))
+        deferred: list[tuple[Verdict | None, Rule, RuleRef, DefersTo]] = []
+        for step in plan:
+            scoped = _scoped(step.prepared.ruleset, record)
+            if scoped is None:
+                context = step.context
+                for rule, ref in step.rules:
+                    v = rule.check.judge(record, context)
+                    out.append(
+                        Finding(
+                            call_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters
+                        )
+                    )
+            else:
+                out.extend(
+                    Finding(call_id, ref, scoped.outcome, scoped.message) for _, ref in step.rules
+                )
+            deferred.extend((scoped, rule, ref, check) for rule, ref, check in step.deferred)
+        for scoped, _rule, ref, check in deferred:
+            v = scoped or _deferred_verdict(check, out)
+            out.append(
+                Finding(call_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
+            )
         return out
 
     def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:
@@ -141,10 +190,12 @@ class CallEvaluator:
         for record in records:
             history.setdefault(record.destination, []).append(record.started_at)
         self._batch = {"history": history, "silent_share": _silent_shares(records)}
+        self._plans.clear()
         try:
             findings = [f for record in records for f in self.findings(record)]
         finally:
             self._batch = None
+            self._plans.clear()
         return Report(tuple(findings), tuple(rejected))
 
 
@@ -200,20 +251,14 @@ def _deferred_verdict(check: DefersTo, findings: list[Finding]) -> Verdict:
     )
 
 
-def _finding(record: CallRecord, prepared: _Prepared, rule: Rule, verdict: Verdict) -> Finding:
-    rs = prepared.ruleset
-    return Finding(
-        subject_id=record.call_id,
+def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
+    return RuleRef(
         ruleset_id=rs.id,
         ruleset_version=rs.version,
-        fingerprint=prepared.fingerprint,
+        fingerprint=fp,
         layer=rs.layer,
         rule_id=rule.id,
-        outcome=verdict.outcome,
         severity=rule.severity,
-        message=verdict.message,
         citation=rule.citation,
-        evidence=verdict.evidence,
-        missing_parameters=verdict.missing_parameters,
         check_kind=rule.check.kind,
     )

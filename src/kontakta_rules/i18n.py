@@ -8,6 +8,7 @@ environment (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``), else Swedish.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
@@ -53,7 +54,8 @@ def missing_translations(msgids: list[str], lang: Lang = "sv") -> list[str]:
 class Message:
     """A user-facing message: an English msgid with ``{name}`` placeholders and its values.
 
-    Values that are :class:`Text` or :class:`Message` are shown in the message's language.
+    Values that are :class:`Text` or :class:`Message` are shown in the message's language;
+    dates and times are formatted when the message is rendered, not when it is built.
     """
 
     msgid: str
@@ -80,6 +82,10 @@ class Message:
 
 
 def _localise(value: object, lang: Lang) -> object:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, Message):

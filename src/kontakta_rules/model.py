@@ -156,23 +156,63 @@ class Overlay:
 
 
 @frozen
-class Finding:
-    """The outcome of one rule for one subject, with the reason as data."""
+class RuleRef:
+    """Which rule of which ruleset version a finding is about; one per rule, shared by all
+    findings of that rule."""
 
-    subject_id: str
     ruleset_id: str
     ruleset_version: dt.date
     fingerprint: str
     layer: Layer
     rule_id: str
-    outcome: Outcome
     severity: Severity
+    citation: Citation
+    check_kind: str = ""
+
+
+@frozen
+class Finding:
+    """The outcome of one rule for one subject, with the reason as data."""
+
+    subject_id: str
+    rule: RuleRef
+    outcome: Outcome
     message: Message
     """Why, in both languages (rendered when read: ``message.get("sv")``)."""
-    citation: Citation
     evidence: Mapping[str, object] = field(factory=dict)
     missing_parameters: tuple[str, ...] = ()
-    check_kind: str = ""
+
+    @property
+    def ruleset_id(self) -> str:
+        return self.rule.ruleset_id
+
+    @property
+    def ruleset_version(self) -> dt.date:
+        return self.rule.ruleset_version
+
+    @property
+    def fingerprint(self) -> str:
+        return self.rule.fingerprint
+
+    @property
+    def layer(self) -> Layer:
+        return self.rule.layer
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.rule_id
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    @property
+    def citation(self) -> Citation:
+        return self.rule.citation
+
+    @property
+    def check_kind(self) -> str:
+        return self.rule.check_kind
 
 
 @frozen

@@ -39,7 +39,12 @@ class NixRegister:
     def __contains__(self, number: object) -> bool:
         if not isinstance(number, str):
             return False
-        return self.contains_nsn(int(national_number(number)))
+        nsn = number[3:]
+        if not (
+            number.startswith("+46") and nsn.isdigit() and 7 <= len(nsn) <= 9 and nsn[0] != "0"
+        ):
+            nsn = national_number(number)  # not already E.164: normalise (or raise)
+        return self.contains_nsn(int(nsn))
 
     def contains_nsn(self, nsn: int) -> bool:
         """Look-up by national significant number (the digits after +46) as an int."""

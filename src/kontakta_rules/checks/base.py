@@ -9,15 +9,14 @@ Numbers never appear in a check directly: they live in parameters, each with its
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 from attrs import field, frozen
 
-from ..vocabulary import ParameterType, SubjectKind, Unit
-
-if TYPE_CHECKING:
-    from .verdict import Context, Verdict
+from ..i18n import Message
+from ..vocabulary import Outcome, ParameterType, SubjectKind, Unit
+from .verdict import Context, MissingParameter, Verdict, undetermined_missing
 
 _PARAMETER_META = "kontakta_rules.parameter"
 
@@ -76,10 +75,6 @@ class Check:
 
     def judge(self, subject: Any, context: Context) -> Verdict:
         """:meth:`evaluate`, with a missing parameter or a missing evaluator as undetermined."""
-        from ..i18n import Message
-        from ..vocabulary import Outcome
-        from .verdict import MissingParameter, Verdict, undetermined_missing
-
         try:
             return self.evaluate(subject, context)
         except MissingParameter as exc:

@@ -555,7 +555,7 @@ def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> V
         schedule.is_open(local, is_holiday=holiday),
         N_("the call started at {time} Stockholm time, inside the window"),
         N_("the call started at {time} Stockholm time, outside the window"),
-        {"time": local.strftime("%Y-%m-%d %H:%M")},
+        {"time": local},
         evidence,
     )
 
