@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import attrs
+
 from kontakta_rules.catalog import Catalog
 from kontakta_rules.checks.verdict import Context
 from kontakta_rules.model import Parameter, Ruleset
@@ -221,6 +223,29 @@ def test_recording_of_offer_and_consent() -> None:
     )
     assert outcome(check, ctx, call(offer_category="el")) is Outcome.UNDETERMINED
     assert outcome(check, ctx, call()) is Outcome.NOT_APPLICABLE
+
+
+def test_acceptance_is_recorded_for_consumer_calls_and_lotteries() -> None:
+    check, ctx = rule_and_context(
+        "telemarketing-b2c@2021-07-01", "record-acceptance-without-written-requirement"
+    )
+    start = dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
+    contract = {"accepted_at": start + dt.timedelta(minutes=4), "recorded_segments": ()}
+    # the trader called about electricity: the written-acceptance requirement applies instead
+    el = call(start, initiated_by="trader", offer_category="electricity", **contract)
+    assert outcome(check, ctx, el) is Outcome.NOT_APPLICABLE
+    # the same contract for a lottery has no written requirement, whoever called
+    lottery = call(start, initiated_by="trader", offer_category="lottery", **contract)
+    assert outcome(check, ctx, lottery) is Outcome.VIOLATION
+    unknown_initiator = call(start, offer_category="lottery", **contract)
+    assert outcome(check, ctx, unknown_initiator) is Outcome.VIOLATION
+    recorded = attrs.evolve(lottery, recorded_segments=("acceptance",))
+    assert outcome(check, ctx, recorded) is Outcome.COMPLIANT
+    consumer = call(start, initiated_by="consumer", offer_category="electricity", **contract)
+    assert outcome(check, ctx, consumer) is Outcome.VIOLATION
+    assert outcome(check, ctx, call(start, offer_category="electricity", **contract)) is (
+        Outcome.UNDETERMINED
+    )
 
 
 def test_mobile_restriction_before_2014() -> None:

@@ -10,7 +10,9 @@ Start with :class:`Catalog`::
 
 from .canonical import fingerprint
 from .catalog import Catalog, CatalogError, bundled_rulesets_dir
+from .dialer import Decision, decide, decide_record
 from .diff import RulesetDiff, diff_rulesets
+from .evaluate import CallEvaluator
 from .loading import LoadError, Problem, load_file, load_overlay, load_ruleset
 from .model import (
     Citation,
@@ -20,10 +22,14 @@ from .model import (
     RejectedInput,
     Report,
     Rule,
+    RuleRef,
     Ruleset,
     Scope,
 )
+from .nix import NixRegister
 from .stacking import stack
+from .subjects import CallRecord
+from .subjects.call_io import read_call_records
 from .text import Text
 from .vocabulary import Basis, Layer, Outcome, Severity, SubjectKind
 
@@ -31,12 +37,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Basis",
+    "CallEvaluator",
+    "CallRecord",
     "Catalog",
     "CatalogError",
     "Citation",
+    "Decision",
     "Finding",
     "Layer",
     "LoadError",
+    "NixRegister",
     "Outcome",
     "Overlay",
     "Parameter",
@@ -44,6 +54,7 @@ __all__ = [
     "RejectedInput",
     "Report",
     "Rule",
+    "RuleRef",
     "Ruleset",
     "RulesetDiff",
     "Scope",
@@ -52,10 +63,13 @@ __all__ = [
     "Text",
     "__version__",
     "bundled_rulesets_dir",
+    "decide",
+    "decide_record",
     "diff_rulesets",
     "fingerprint",
     "load_file",
     "load_overlay",
     "load_ruleset",
+    "read_call_records",
     "stack",
 ]

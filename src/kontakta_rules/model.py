@@ -13,6 +13,7 @@ from typing import Literal
 from attrs import field, frozen
 
 from .checks.base import Check
+from .checks.verdict import NO_EVIDENCE
 from .i18n import Message
 from .schedule import WeeklySchedule
 from .text import Text
@@ -179,7 +180,7 @@ class Finding:
     outcome: Outcome
     message: Message
     """Why, in both languages (rendered when read: ``message.get("sv")``)."""
-    evidence: Mapping[str, object] = field(factory=dict)
+    evidence: Mapping[str, object] = NO_EVIDENCE
     missing_parameters: tuple[str, ...] = ()
 
     @property

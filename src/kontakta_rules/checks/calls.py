@@ -356,6 +356,9 @@ class Recording(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     segments: tuple[RecordingSegment, ...]
     when: Literal["offer-made", "contract-without-written-requirement"] = "offer-made"
+    written_requirement_exempt_categories: tuple[str, ...] = ()
+    """Offer categories the written-acceptance requirement never covers (lotteries, gaming):
+    a contract for one of them is made without it, whoever called."""
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         if self.when == "offer-made" and subject.offer_category is None:
@@ -363,9 +366,10 @@ class Recording(Check):
         if self.when == "contract-without-written-requirement":
             if subject.accepted_at is None:
                 return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
-            if subject.initiated_by is None:
+            exempt = subject.offer_category in self.written_requirement_exempt_categories
+            if not exempt and subject.initiated_by is None:
                 return unknown("initiated_by")
-            if subject.initiated_by is not Initiator.CONSUMER:
+            if not exempt and subject.initiated_by is not Initiator.CONSUMER:
                 return Verdict(
                     Outcome.NOT_APPLICABLE,
                     Message("the written-acceptance requirement applies instead"),
@@ -460,7 +464,7 @@ class WrittenAcceptance(Check):
             return Verdict(
                 Outcome.VIOLATION,
                 Message(
-                    "the consumer accepted {form}, not in writing",
+                    "the acceptance was not in writing (form: {form})",
                     {"form": subject.acceptance_form},
                 ),
             )

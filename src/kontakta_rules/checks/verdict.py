@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import frozen
 
 from ..i18n import Message
 from ..vocabulary import Outcome
@@ -16,6 +17,9 @@ from ..vocabulary import Outcome
 if TYPE_CHECKING:
     from ..model import Parameter, ParameterValue
     from ..nix import NixRegister
+
+NO_EVIDENCE: Mapping[str, Any] = MappingProxyType({})
+"""The evidence of a verdict that needs none (one shared, read-only empty mapping)."""
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 """Calling windows, office hours and working days are judged in Swedish local time."""
@@ -25,7 +29,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 class Verdict:
     outcome: Outcome
     message: Message
-    evidence: Mapping[str, Any] = field(factory=dict)
+    evidence: Mapping[str, Any] = NO_EVIDENCE
     missing_parameters: tuple[str, ...] = ()
 
 
