@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,10 +19,11 @@ from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
-from .evaluate import CallEvaluator
+from .evaluate import CallEvaluator, TextEvaluator
 from .i18n import Message, gettext, resolve_lang
 from .loading import (
     LoadError,
+    Problem,
     is_overlay_data,
     load_overlay,
     overlay_from_data,
@@ -33,7 +35,9 @@ from .nix import NixRegister
 from .schema import SCHEMAS
 from .stacking import overlay_problems
 from .subjects.call_io import Item, read_call_records, record_from_data
+from .subjects.script import Script, WrittenDocument, parse_document, parse_script
 from .text import Lang
+from .vocabulary import SubjectKind
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -96,6 +100,27 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     calls.add_argument("file", type=Path, metavar="FILE")
     calls.add_argument(
         "--format", choices=["text", "json", "csv"], default="text", help=_("output format")
+    )
+
+    texts = argparse.ArgumentParser(add_help=False, parents=[stack])
+    texts.add_argument("file", type=Path, metavar="FILE")
+    texts.add_argument(
+        "--at",
+        type=dt.date.fromisoformat,
+        metavar="DATE",
+        help=_("judge by the rules in force on this day (default: today)"),
+    )
+    texts.add_argument(
+        "--format", choices=["text", "json"], default="text", help=_("output format")
+    )
+    what.add_parser(
+        "script",
+        parents=[common, texts],
+        help=_("check a call script or transcript (--lang is also the script's language)"),
+    )
+    what.add_parser("offer", parents=[common, texts], help=_("check a written offer"))
+    what.add_parser(
+        "confirmation", parents=[common, texts], help=_("check a confirmation sent after a call")
     )
 
     dec = sub.add_parser(
@@ -207,6 +232,8 @@ def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
 
 
 def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    if args.subject != "calls":
+        return _cmd_check_text(args, lang, out)
     evaluator = _evaluator(args)
     report = evaluator.evaluate(_progress(read_call_records(args.file), sys.stderr))
     if args.format == "json":
@@ -217,6 +244,43 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
         out.write(render.report_text(report, lang))
     if report.rejected:
         return EXIT_USAGE
+    return EXIT_INVALID if report.has_violation else EXIT_OK
+
+
+_TEXT_SUBJECTS = {
+    "script": SubjectKind.SCRIPT,
+    "offer": SubjectKind.OFFER,
+    "confirmation": SubjectKind.CONFIRMATION,
+}
+
+
+def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    kind = _TEXT_SUBJECTS[args.subject]
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(
+            [Problem(str(args.file), "$", Message("cannot read the file: {error}", {"error": exc}))]
+        ) from exc
+    subject: Script | WrittenDocument
+    if kind is SubjectKind.SCRIPT:
+        subject = parse_script(text, str(args.file), lang)
+    else:
+        subject = parse_document(text, str(args.file), lang, args.subject)
+    base = _evaluator(args)
+    evaluator = TextEvaluator(
+        kind,
+        base.catalog,
+        on=args.at,
+        pins=base.pins,
+        overlay=base.overlay,
+        overlay_source=str(args.policy),
+    )
+    report = evaluator.check(subject)
+    if args.format == "json":
+        _print_json(render.report_data(report, lang), out)
+    else:
+        out.write(render.report_text(report, lang))
     return EXIT_INVALID if report.has_violation else EXIT_OK
 
 

@@ -21,6 +21,7 @@ from .model import Finding, Overlay, RejectedInput, Report, Rule, RuleRef, Rules
 from .nix import NixRegister
 from .stacking import apply_overlay, organisation_ruleset, overlay_problems
 from .subjects.call_record import CallRecord
+from .subjects.script import Script, WrittenDocument
 from .vocabulary import Outcome, SubjectKind
 
 CALL_RULESETS = ("swedish-law", "nix-telefon", "telemarketing-b2c", "telemarketing-b2b")
@@ -52,8 +53,11 @@ class _Step:
     deferred: tuple[tuple[Rule, RuleRef, DefersTo], ...]
 
 
-class CallEvaluator:
-    """Judges call records against a stack of rulesets; versions are chosen per record."""
+class Evaluator:
+    """Judges subjects of one kind against a stack of rulesets (law first, the organisation's
+    overlay last); the versions are the ones in force on the day each subject is judged for."""
+
+    subject_kind: SubjectKind = SubjectKind.CALL
 
     def __init__(
         self,
@@ -89,9 +93,10 @@ class CallEvaluator:
             rs = apply_overlay(rs, self.overlay)
         fp = fingerprint(rs)
         rules = tuple(
-            (r, _rule_ref(rs, fp, r)) for r in rs.rules if SubjectKind.CALL in r.applies_to
+            (r, _rule_ref(rs, fp, r)) for r in rs.rules if self.subject_kind in r.applies_to
         )
-        return _Prepared(rs, fp, Context(rs.parameters, nix=self.nix), rules)
+        context = Context(rs.parameters, nix=self.nix, patterns=rs.patterns)
+        return _Prepared(rs, fp, context, rules)
 
     def _version(self, ruleset_id: str, day: dt.date) -> _Prepared | None:
         key = (ruleset_id, day)
@@ -148,34 +153,45 @@ class CallEvaluator:
             plan = self._plans[key] = tuple(steps)
         return plan
 
-    def findings(self, record: CallRecord, kinds: frozenset[str] | None = None) -> list[Finding]:
-        """Findings of every call rule in force for ``record`` (only ``kinds`` when given)."""
-        plan = self._plan(record.started_at.astimezone(STOCKHOLM).date(), kinds)
-        call_id = record.call_id
+    def judge(
+        self, subject: Any, subject_id: str, day: dt.date, kinds: frozenset[str] | None = None
+    ) -> list[Finding]:
+        """Findings of every rule in force on ``day`` for ``subject`` (only ``kinds`` if given)."""
         out: list[Finding] = []
         deferred: list[tuple[Verdict | None, Rule, RuleRef, DefersTo]] = []
-        for step in plan:
-            scoped = _scoped(step.prepared.ruleset, record)
+        for step in self._plan(day, kinds):
+            scoped = _scoped(step.prepared.ruleset, subject)
             if scoped is None:
                 context = step.context
                 for rule, ref in step.rules:
-                    v = rule.check.judge(record, context)
+                    v = rule.check.judge(subject, context)
                     out.append(
                         Finding(
-                            call_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters
+                            subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters
                         )
                     )
             else:
                 out.extend(
-                    Finding(call_id, ref, scoped.outcome, scoped.message) for _, ref in step.rules
+                    Finding(subject_id, ref, scoped.outcome, scoped.message)
+                    for _, ref in step.rules
                 )
             deferred.extend((scoped, rule, ref, check) for rule, ref, check in step.deferred)
         for scoped, _rule, ref, check in deferred:
             v = scoped or _deferred_verdict(check, out)
             out.append(
-                Finding(call_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
+                Finding(subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
             )
         return out
+
+
+class CallEvaluator(Evaluator):
+    """Judges call records; each record by the versions in force on its own Stockholm date."""
+
+    def findings(self, record: CallRecord, kinds: frozenset[str] | None = None) -> list[Finding]:
+        """Findings of every call rule in force for ``record`` (only ``kinds`` when given)."""
+        return self.judge(
+            record, record.call_id, record.started_at.astimezone(STOCKHOLM).date(), kinds
+        )
 
     def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:
         """Judge a batch; the batch itself is the call history for frequency caps."""
@@ -210,7 +226,7 @@ def _silent_shares(records: list[CallRecord]) -> dict[str, float]:
     return {org: 100.0 * silent / total for org, (silent, total) in known.items()}
 
 
-def _scoped(rs: Ruleset, record: CallRecord) -> Verdict | None:
+def _scoped(rs: Ruleset, record: Any) -> Verdict | None:
     scope = rs.scope
     if scope is None:
         return None
@@ -262,3 +278,23 @@ def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
         citation=rule.citation,
         check_kind=rule.check.kind,
     )
+
+
+class TextEvaluator(Evaluator):
+    """Judges a call script or transcript, a written offer or a confirmation by the rulesets'
+    versions in force on ``on`` (default: today in Stockholm)."""
+
+    def __init__(
+        self,
+        subject_kind: SubjectKind,
+        catalog: Catalog | None = None,
+        *,
+        on: dt.date | None = None,
+        **options: Any,
+    ) -> None:
+        self.subject_kind = subject_kind
+        super().__init__(catalog, **options)
+        self.on = on or dt.datetime.now(STOCKHOLM).date()
+
+    def check(self, subject: Script | WrittenDocument) -> Report:
+        return Report(tuple(self.judge(subject, subject.name, self.on)))

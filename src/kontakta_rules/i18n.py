@@ -86,6 +86,8 @@ def _localise(value: object, lang: Lang) -> object:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(str(_localise(v, lang)) for v in value)
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, Message):

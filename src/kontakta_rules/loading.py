@@ -31,9 +31,10 @@ from cattrs.errors import (
 
 from .checks import CHECK_KINDS, Check, parameter_spec
 from .i18n import N_, Message
-from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Rule, Ruleset
+from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Pattern, Rule, Ruleset
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
+from .textmatch import compile_pattern
 from .vocabulary import ParameterType
 
 T = TypeVar("T")
@@ -426,12 +427,36 @@ def _lint_parameters(params: Mapping[str, Parameter], source: str) -> Iterator[P
             )
 
 
+def _lint_patterns(patterns: Mapping[str, Pattern], source: str) -> Iterator[Problem]:
+    for name, pattern in patterns.items():
+        at = f"$.patterns{path_part(name)}"
+        if not ID_PATTERN.match(name):
+            yield Problem(source, at, Message("ids are lower-case words joined by hyphens"))
+        for lang in LANGUAGES:
+            expressions, unless = pattern.expressions(lang)
+            if not expressions:
+                yield Problem(
+                    source, f"{at}.{lang}", Message("give at least one expression per language")
+                )
+            for key, group in ((lang, expressions), (f"unless_{lang}", unless)):
+                for i, expression in enumerate(group):
+                    try:
+                        compile_pattern(expression)
+                    except re.error as exc:
+                        yield Problem(
+                            source,
+                            f"{at}.{key}[{i}]",
+                            Message("not a valid regular expression: {error}", {"error": str(exc)}),
+                        )
+
+
 def _lint_rules(
     rules: Sequence[Rule],
     params: Mapping[str, Parameter],
     source: str,
     *,
     window: tuple[dt.date, dt.date | None] | None,
+    patterns: Mapping[str, Pattern] | None = None,
 ) -> Iterator[Problem]:
     first_seen: dict[str, int] = {}
     for i, rule in enumerate(rules):
@@ -488,6 +513,16 @@ def _lint_rules(
                         {"end": end.isoformat()},
                     ),
                 )
+        for field_name, name in rule.check.pattern_refs():
+            if name not in (patterns or {}):
+                yield Problem(
+                    source,
+                    f"{at}.check.{field_name}",
+                    Message(
+                        "refers to pattern {name}, which is not declared under [patterns]",
+                        {"name": name},
+                    ),
+                )
         for field_name, param, spec in rule.check.parameter_refs():
             path = f"{at}.check.{field_name}"
             declared = params.get(param)
@@ -539,7 +574,10 @@ def lint_ruleset(rs: Ruleset, source: str, *, until: dt.date | None = None) -> l
                 ),
             )
         )
-    problems += _lint_rules(rs.rules, rs.parameters, source, window=(rs.version, until))
+    problems += _lint_patterns(rs.patterns, source)
+    problems += _lint_rules(
+        rs.rules, rs.parameters, source, window=(rs.version, until), patterns=rs.patterns
+    )
     return problems
 
 

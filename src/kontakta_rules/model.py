@@ -16,7 +16,7 @@ from .checks.base import Check
 from .checks.verdict import NO_EVIDENCE
 from .i18n import Message
 from .schedule import WeeklySchedule
-from .text import Text
+from .text import Lang, Text
 from .vocabulary import (
     Basis,
     Layer,
@@ -65,6 +65,26 @@ class Parameter:
     @property
     def has_value(self) -> bool:
         return self.value is not None
+
+
+@frozen
+class Pattern:
+    """How to find one thing in a script or document, per language: regular expressions
+    (any may match; case and å/ä/ö are folded, see :mod:`kontakta_rules.textmatch`), and
+    ``unless`` expressions that cancel a match in the same utterance (negations)."""
+
+    description: Text
+    sv: tuple[str, ...]
+    en: tuple[str, ...]
+    unless_sv: tuple[str, ...] = ()
+    unless_en: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    def expressions(self, lang: Lang) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(expressions, unless)`` for ``lang``."""
+        if lang == "sv":
+            return self.sv, self.unless_sv
+        return self.en, self.unless_en
 
 
 @frozen
@@ -119,6 +139,8 @@ class Ruleset:
     """How exactly the sources date this version; ``year`` means only the year is known."""
     scope: Scope | None = None
     parameters: Mapping[str, Parameter] = field(factory=dict)
+    patterns: Mapping[str, Pattern] = field(factory=dict)
+    """Detection patterns for scripts and documents, by name; checks refer to them by name."""
     notes: tuple[Text, ...] = ()
 
     @property

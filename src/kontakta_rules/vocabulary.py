@@ -152,3 +152,4 @@ class Unit(enum.StrEnum):
     CALLS = "calls"
     EUR = "eur"
     PERSONS = "persons"
+    TURNS = "turns"

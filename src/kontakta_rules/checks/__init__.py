@@ -3,7 +3,7 @@
 Importing this package registers every kind in :data:`CHECK_KINDS`.
 """
 
-from .base import CHECK_KINDS, Check, ParameterSpec, parameter_ref, parameter_spec
+from .base import CHECK_KINDS, Check, ParameterSpec, parameter_ref, parameter_spec, pattern_ref
 from .calls import (
     BusinessSubscription,
     CallerId,
@@ -20,9 +20,9 @@ from .calls import (
     SilentCalls,
     WrittenAcceptance,
 )
-from .documents import DocumentContent
 from .manual import Manual
 from .process import ProcessDeclares
+from .texts import DocumentContent, ScriptContent, ScriptForbidden, ScriptOpening
 
 __all__ = [
     "CHECK_KINDS",
@@ -43,8 +43,12 @@ __all__ = [
     "ParameterSpec",
     "ProcessDeclares",
     "Recording",
+    "ScriptContent",
+    "ScriptForbidden",
+    "ScriptOpening",
     "SilentCalls",
     "WrittenAcceptance",
     "parameter_ref",
     "parameter_spec",
+    "pattern_ref",
 ]

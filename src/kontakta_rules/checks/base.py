@@ -19,6 +19,7 @@ from ..vocabulary import Outcome, ParameterType, SubjectKind, Unit
 from .verdict import Context, MissingParameter, Verdict, undetermined_missing
 
 _PARAMETER_META = "kontakta_rules.parameter"
+_PATTERN_META = "kontakta_rules.pattern"
 
 CHECK_KINDS: dict[str, type[Check]] = {}
 """Every check kind by its ``kind`` tag, filled as check classes are defined."""
@@ -38,6 +39,12 @@ def parameter_ref(type: ParameterType, unit: Unit | None = None, *, optional: bo
     if optional:
         return field(default=None, metadata={_PARAMETER_META: spec})
     return field(metadata={_PARAMETER_META: spec})
+
+
+def pattern_ref(**kwargs: Any) -> Any:
+    """A check field naming detection patterns of the ruleset (a name, an enum whose values
+    are pattern names, or a tuple of either)."""
+    return field(metadata={_PATTERN_META: True}, **kwargs)
 
 
 def parameter_spec(cls: type, field_name: str) -> ParameterSpec | None:
@@ -84,6 +91,16 @@ class Check:
                 Outcome.UNDETERMINED,
                 Message("check kind {kind} has no evaluator yet", {"kind": self.kind}),
             )
+
+    def pattern_refs(self) -> Iterator[tuple[str, str]]:
+        """``(field name, pattern name)`` for every detection pattern this check uses."""
+        for a in attrs.fields(type(self)):
+            if not a.metadata.get(_PATTERN_META):
+                continue
+            value = getattr(self, a.name)
+            for item in value if isinstance(value, tuple) else (value,):
+                if item is not None:
+                    yield a.name, str(getattr(item, "value", item))
 
     def parameter_refs(self) -> Iterator[tuple[str, str, ParameterSpec]]:
         """``(field name, parameter name, spec)`` for every parameter this check uses."""

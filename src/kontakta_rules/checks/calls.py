@@ -392,7 +392,7 @@ class OpeningDisclosure(Check):
     far the start reaches."""
 
     kind: ClassVar[str] = "opening-disclosure"
-    subjects: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.CALL, SubjectKind.SCRIPT})
+    subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     items: tuple[Disclosure, ...]
     opening: str | None = parameter_ref(_INT, Unit.SECONDS, optional=True)
     initiators: tuple[Initiator, ...] = ()

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 from attrs import frozen
 
 from ..i18n import Message
+from ..text import Lang
+from ..textmatch import Matcher
 from ..vocabulary import Outcome
 
 if TYPE_CHECKING:
-    from ..model import Parameter, ParameterValue
+    from ..model import Parameter, ParameterValue, Pattern
     from ..nix import NixRegister
 
 NO_EVIDENCE: Mapping[str, Any] = MappingProxyType({})
@@ -53,6 +55,16 @@ class Context:
     """Start times of the calls in an audited batch, by destination (for frequency caps)."""
     silent_share: Mapping[str, float] | None = None
     """Per calling organisation, the percentage of silent calls in an audited batch."""
+    patterns: Mapping[str, Pattern] = NO_EVIDENCE
+    """The ruleset's detection patterns for scripts and documents, by name."""
+
+    def matcher(self, name: str, lang: Lang) -> Matcher | None:
+        """The compiled pattern ``name`` in ``lang``; None when the ruleset has none."""
+        pattern = self.patterns.get(name)
+        if pattern is None:
+            return None
+        expressions, unless = pattern.expressions(lang)
+        return Matcher.of(expressions, unless) if expressions else None
 
     def value(self, name: str) -> ParameterValue:
         param = self.parameters.get(name)

@@ -1,0 +1,201 @@
+"""Call scripts, transcripts and the documents sent after a call, as utterances with their
+place in the file.
+
+A script or transcript is plain text. A line may start with a timestamp (``[00:05]``,
+``[00:00:05]``, ``[1:02.5]``) and a speaker label (``Säljare:``, ``Säljaren:``, ``Kund:``,
+``Kunden:``, ``Agent:``, ``Customer:`` ...). A labelled line starts a turn; an
+unlabelled line continues the turn before it. A file without any label is a prepared script
+in prose: each paragraph (lines up to a blank line) is one turn by the caller.
+Written offers and confirmations are read line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from attrs import frozen
+
+from ..text import Lang
+from ..vocabulary import Purpose, SubjectKind, Target
+
+Speaker = Literal["agent", "customer"]
+
+AGENT_LABELS = frozenset(
+    {
+        "säljare",
+        "säljaren",
+        "försäljare",
+        "försäljaren",
+        "telefonförsäljare",
+        "agent",
+        "agenten",
+        "handläggare",
+        "caller",
+        "seller",
+        "salesperson",
+        "rep",
+    }
+)
+CUSTOMER_LABELS = frozenset(
+    {"kund", "kunden", "konsument", "konsumenten", "customer", "consumer", "client"}
+)
+_LINE = re.compile(
+    r"^\s*(?:\[(?P<ts>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?)\]\s*)?"
+    r"(?:(?P<label>[^\W\d_]+)\s*:\s*)?"
+)
+
+
+@frozen
+class Utterance:
+    """One line of a turn of speech (or of a paragraph, or of a document) and where it is."""
+
+    index: int
+    turn: int
+    """Which turn (labelled utterance, paragraph) the line belongs to; 0-based."""
+    line: int
+    """1-based line number of the utterance's first line."""
+    column: int
+    """Where the text starts in that line (after timestamp and label), 0-based."""
+    text: str
+    speaker: Speaker | None = None
+    """``None`` when the file has no labels (a prepared script: the caller speaks)."""
+    at_seconds: float | None = None
+
+    @property
+    def by_caller(self) -> bool:
+        return self.speaker != "customer"
+
+
+@frozen
+class Script:
+    """A call script or a transcript of a call."""
+
+    name: str
+    lang: Lang
+    utterances: tuple[Utterance, ...]
+    purpose: Purpose = Purpose.SALES
+    target: Target | None = Target.CONSUMER
+    subject_kind: SubjectKind = SubjectKind.SCRIPT
+
+    @property
+    def timed(self) -> bool:
+        """Whether every utterance by the caller has a timestamp."""
+        said = [u for u in self.utterances if u.by_caller]
+        return bool(said) and all(u.at_seconds is not None for u in said)
+
+    def caller_utterances(self) -> Iterator[Utterance]:
+        return (u for u in self.utterances if u.by_caller)
+
+
+@frozen
+class WrittenDocument:
+    """A written offer or a confirmation sent after a call."""
+
+    name: str
+    lang: Lang
+    kind: Literal["offer", "confirmation"]
+    utterances: tuple[Utterance, ...]
+    offer_category: str | None = None
+    purpose: Purpose = Purpose.SALES
+    target: Target | None = Target.CONSUMER
+
+    @property
+    def subject_kind(self) -> SubjectKind:
+        return SubjectKind.OFFER if self.kind == "offer" else SubjectKind.CONFIRMATION
+
+    def caller_utterances(self) -> Iterator[Utterance]:
+        return iter(self.utterances)
+
+
+def _seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    total = 0.0
+    for part in parts:
+        total = total * 60 + float(part)
+    return total
+
+
+def parse_script(text: str, name: str, lang: Lang) -> Script:
+    """A script or transcript from its text (see the module for the format)."""
+    lines = text.splitlines()
+    heads = [_LINE.match(line) for line in lines]
+    labelled = any(
+        m and m["label"] and m["label"].lower() in AGENT_LABELS | CUSTOMER_LABELS for m in heads
+    )
+    if not labelled:
+        return Script(name, lang, tuple(_paragraphs(lines)))
+    utterances: list[Utterance] = []
+    turn = -1
+    for number, (line, m) in enumerate(zip(lines, heads, strict=True), start=1):
+        label = m["label"].lower() if m and m["label"] else None
+        if label in AGENT_LABELS or label in CUSTOMER_LABELS:
+            assert m is not None
+            speaker: Speaker = "agent" if label in AGENT_LABELS else "customer"
+            stamp = m["ts"]
+            turn += 1
+            utterances.append(
+                Utterance(
+                    len(utterances),
+                    turn,
+                    number,
+                    m.end(),
+                    line[m.end() :].rstrip(),
+                    speaker,
+                    _seconds(stamp) if stamp else None,
+                )
+            )
+        elif line.strip() and utterances:
+            # a continuation line: its own utterance entry, same turn (speaker and time)
+            last = utterances[-1]
+            column = len(line) - len(line.lstrip())
+            utterances.append(
+                Utterance(
+                    len(utterances),
+                    turn,
+                    number,
+                    column,
+                    line.strip(),
+                    last.speaker,
+                    last.at_seconds,
+                )
+            )
+    return Script(name, lang, tuple(utterances))
+
+
+def _paragraphs(lines: list[str], *, each_line_a_turn: bool = False) -> Iterator[Utterance]:
+    """Prose: one utterance per non-empty line; a paragraph (or each line) is one turn."""
+    index, turn, gap = 0, -1, True
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            gap = True
+            continue
+        if gap or each_line_a_turn:
+            turn += 1
+            gap = False
+        column = len(line) - len(line.lstrip())
+        yield Utterance(index, turn, number, column, line.strip())
+        index += 1
+
+
+def parse_document(
+    text: str, name: str, lang: Lang, kind: Literal["offer", "confirmation"]
+) -> WrittenDocument:
+    """A written offer or confirmation, one utterance per non-empty line."""
+    return WrittenDocument(
+        name, lang, kind, tuple(_paragraphs(text.splitlines(), each_line_a_turn=True))
+    )
+
+
+def read_script(path: Path | str, lang: Lang) -> Script:
+    path = Path(path)
+    return parse_script(path.read_text(encoding="utf-8"), str(path), lang)
+
+
+def read_document(
+    path: Path | str, lang: Lang, kind: Literal["offer", "confirmation"]
+) -> WrittenDocument:
+    path = Path(path)
+    return parse_document(path.read_text(encoding="utf-8"), str(path), lang, kind)
