@@ -115,9 +115,13 @@ def test_written_acceptance_after_the_call() -> None:
         "offer_sent_at": end,
         "acceptance_form": "written",
     }
-    assert (
-        outcome(check, ctx, call(start, **base, accepted_at=end)) is Outcome.COMPLIANT
-    )  # boundary: at the end
+    # boundary: accepting the very second the call ends is not "after the call"
+    assert outcome(check, ctx, call(start, **base, accepted_at=end)) is Outcome.VIOLATION
+    after = end + dt.timedelta(seconds=1)
+    assert outcome(check, ctx, call(start, **base, accepted_at=after)) is Outcome.COMPLIANT
+    # the acceptance answers the written offer: not before it was sent
+    early = {**base, "offer_sent_at": after + dt.timedelta(hours=1)}
+    assert outcome(check, ctx, call(start, **early, accepted_at=after)) is Outcome.VIOLATION
     assert (
         outcome(check, ctx, call(start, **base, accepted_at=end - dt.timedelta(seconds=1)))
         is Outcome.VIOLATION
@@ -148,7 +152,9 @@ def test_written_acceptance_after_the_call() -> None:
             check,
             ctx,
             call(
-                start, **(base | {"initiated_by": "consumer-prompted-by-trader"}), accepted_at=end
+                start,
+                **(base | {"initiated_by": "consumer-prompted-by-trader"}),
+                accepted_at=end + dt.timedelta(seconds=1),
             ),
         )
         is Outcome.COMPLIANT

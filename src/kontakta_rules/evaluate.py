@@ -153,6 +153,10 @@ class Evaluator:
             plan = self._plans[key] = tuple(steps)
         return plan
 
+    def _absent(self, ruleset_id: str, day: dt.date) -> bool:
+        """Whether ``ruleset_id`` is evaluated here but had no version in force on ``day``."""
+        return ruleset_id in self.ruleset_ids and self._version(ruleset_id, day) is None
+
     def judge(
         self, subject: Any, subject_id: str, day: dt.date, kinds: frozenset[str] | None = None
     ) -> list[Finding]:
@@ -177,7 +181,7 @@ class Evaluator:
                 )
             deferred.extend((scoped, rule, ref, check) for rule, ref, check in step.deferred)
         for scoped, _rule, ref, check in deferred:
-            v = scoped or _deferred_verdict(check, out)
+            v = scoped or _deferred_verdict(check, out, self._absent(check.ruleset, day))
             out.append(
                 Finding(subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
             )
@@ -202,9 +206,10 @@ class CallEvaluator(Evaluator):
                 rejected.append(item)
             else:
                 records.append(item)
-        history: dict[str, list[dt.datetime]] = {}
+        history: dict[tuple[str, str], list[dt.datetime]] = {}
         for record in records:
-            history.setdefault(record.destination, []).append(record.started_at)
+            key = (record.calling_organisation, record.destination)
+            history.setdefault(key, []).append(record.started_at)
         self._batch = {"history": history, "silent_share": _silent_shares(records)}
         self._plans.clear()
         try:
@@ -249,8 +254,13 @@ def _scoped(rs: Ruleset, record: Any) -> Verdict | None:
     return None
 
 
-def _deferred_verdict(check: DefersTo, findings: list[Finding]) -> Verdict:
+def _deferred_verdict(check: DefersTo, findings: list[Finding], absent: bool) -> Verdict:
     theirs = [f for f in findings if f.ruleset_id == check.ruleset]
+    if not theirs and absent:
+        return Verdict(
+            Outcome.NOT_APPLICABLE,
+            Message("no version of {ruleset} was in force on that day", {"ruleset": check.ruleset}),
+        )
     if not theirs:
         return Verdict(
             Outcome.UNDETERMINED,

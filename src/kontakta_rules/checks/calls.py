@@ -67,19 +67,29 @@ class NixCheck(Check):
             )
         if evidence.register_updated is None:
             return unknown("nix.register_updated")
+        day = _local_day(subject)
+        if evidence.register_updated > day:
+            return Verdict(
+                Outcome.UNDETERMINED,
+                Message(
+                    "the register version of {updated} is dated after the call",
+                    {"updated": evidence.register_updated.isoformat()},
+                ),
+                {"register_updated": evidence.register_updated.isoformat()},
+            )
         months = context.value(self.validity)
         assert isinstance(months, int)
+        # a period of months ends on the same-numbered day (lag 1930:173), that day included
         valid_until = add_months(evidence.register_updated, months)
-        day = _local_day(subject)
         facts = {
             "register_updated": evidence.register_updated.isoformat(),
             "valid_until": valid_until.isoformat(),
             "call_day": day.isoformat(),
         }
         return _judged(
-            day < valid_until,
+            day <= valid_until,
             N_("checked against the register version of {updated}, valid until {until}"),
-            N_("the NIX check (register version of {updated}) expired on {until}"),
+            N_("the NIX check (register version of {updated}) was valid only until {until}"),
             {"updated": facts["register_updated"], "until": facts["valid_until"]},
             facts,
         )
@@ -177,7 +187,14 @@ class NixListed(Check):
         if customer is not None:
             tail = context.value(self.customer_tail)
             assert isinstance(tail, int)
-            if subject.offer_category is None:
+            if customer.started > day:
+                reasons.append(
+                    Message(
+                        "the customer relationship started on {started}, after the call",
+                        {"started": customer.started.isoformat()},
+                    )
+                )
+            elif subject.offer_category is None:
                 missing = "offer_category"
             elif customer.product_category != subject.offer_category:
                 reasons.append(
@@ -186,7 +203,7 @@ class NixListed(Check):
                         {"offer": subject.offer_category, "product": customer.product_category},
                     )
                 )
-            elif customer.ended is not None and day >= add_months(customer.ended, tail):
+            elif customer.ended is not None and day > add_months(customer.ended, tail):
                 reasons.append(
                     Message(
                         "the customer relationship ended on {ended}, more than {months} months before the call",
@@ -210,8 +227,15 @@ class NixListed(Check):
             if self.consent_validity is not None:
                 months = context.value(self.consent_validity)
                 assert isinstance(months, int)
-                expired = day >= add_months(consent.given_at.astimezone(STOCKHOLM).date(), months)
-            if self.consent_requires_active_selection and not named:
+                expired = day > add_months(consent.given_at.astimezone(STOCKHOLM).date(), months)
+            if consent.given_at > subject.started_at:
+                reasons.append(
+                    Message(
+                        "the consent was given on {given}, after the call",
+                        {"given": consent.given_at.date().isoformat()},
+                    )
+                )
+            elif self.consent_requires_active_selection and not named:
                 reasons.append(
                     Message(
                         "the consent does not name {org} as actively ticked",
@@ -269,6 +293,8 @@ class BusinessSubscription(Check):
         skip = _purpose_not_covered(subject, self.covered_purposes)
         if skip is not None:
             return skip
+        if subject.initiated_by is Initiator.CONSUMER:
+            return Verdict(Outcome.NOT_APPLICABLE, Message("the person called the organisation"))
         if self.nixed_only:
             if subject.target is None:
                 return unknown("target")
@@ -408,7 +434,9 @@ class OpeningDisclosure(Check):
                 )
         if subject.disclosures is None:
             return unknown("disclosures")
-        said = {d.item: d.at_seconds for d in subject.disclosures}
+        said: dict[Disclosure, float] = {}
+        for d in subject.disclosures:  # the first time an item was said counts
+            said[d.item] = min(d.at_seconds, said.get(d.item, d.at_seconds))
         missing = [item.value for item in self.items if item not in said]
         if missing:
             return Verdict(
@@ -468,12 +496,17 @@ class WrittenAcceptance(Check):
                     {"form": subject.acceptance_form},
                 ),
             )
-        if subject.accepted_at < subject.ended_at:
+        if subject.accepted_at <= subject.ended_at:
             return Verdict(
                 Outcome.VIOLATION, Message("the consumer accepted before the call had ended")
             )
         if subject.offer_sent_at is None:
             return unknown("offer_sent_at")
+        if subject.accepted_at < subject.offer_sent_at:
+            return Verdict(
+                Outcome.VIOLATION,
+                Message("the consumer accepted before the written offer was sent"),
+            )
         return Verdict(
             Outcome.COMPLIANT, Message("written offer, accepted in writing after the call")
         )
@@ -576,9 +609,8 @@ class CallFrequency(Check):
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         earlier = subject.previous_calls
         if earlier is None and context.history is not None:
-            earlier = tuple(
-                t for t in context.history.get(subject.destination, ()) if t < subject.started_at
-            )
+            key = (subject.calling_organisation, subject.destination)
+            earlier = tuple(t for t in context.history.get(key, ()) if t < subject.started_at)
         if earlier is None:
             return unknown("previous_calls")
         max_calls, days = context.value(self.max_calls), context.value(self.period)

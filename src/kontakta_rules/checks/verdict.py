@@ -51,8 +51,9 @@ class Context:
 
     parameters: Mapping[str, Parameter]
     nix: NixRegister | None = None
-    history: Mapping[str, Sequence[dt.datetime]] | None = None
-    """Start times of the calls in an audited batch, by destination (for frequency caps)."""
+    history: Mapping[tuple[str, str], Sequence[dt.datetime]] | None = None
+    """Start times of the calls in an audited batch, by calling organisation and destination
+    (for frequency caps)."""
     silent_share: Mapping[str, float] | None = None
     """Per calling organisation, the percentage of silent calls in an audited batch."""
     patterns: Mapping[str, Pattern] = NO_EVIDENCE
