@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .canonical import fingerprint, to_data
 from .catalog import Catalog
 from .diff import RulesetDiff
 from .i18n import N_, Message
-from .model import Parameter, Report, Rule, Ruleset
+from .model import Finding, Parameter, Report, Rule, Ruleset
 from .schedule import WeeklySchedule
 from .text import Lang
 from .vocabulary import Basis, Layer, Outcome, Severity, Unit
@@ -456,5 +456,26 @@ def report_text(report: Report, lang: Lang) -> str:
             lines.append(
                 f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} {f.ruleset_id}@{f.ruleset_version.isoformat()}/{f.rule_id}: {f.message.get(lang)}"
             )
+            lines.extend(f"    {q}" for q in _quotes(f, lang))
             lines.append(f"    {_citation(f.citation)}")
     return "\n".join(lines) + "\n"
+
+
+def _quotes(f: Finding, lang: Lang) -> list[str]:
+    """Where a text check found what it quotes: line, character span and the words."""
+    found = f.evidence.get("found")
+    if not isinstance(found, Mapping):
+        return []
+    return [
+        _t(
+            "{name}: line {line}, characters {start}–{end}: “{quote}”",
+            lang,
+            name=name,
+            line=hit["line"],
+            start=hit["start"] + 1,
+            end=hit["end"],
+            quote=hit["quote"],
+        )
+        for name, hit in found.items()
+        if isinstance(hit, Mapping)
+    ]
