@@ -37,7 +37,6 @@ from .stacking import overlay_problems
 from .subjects.call_io import Item, read_call_records, record_from_data
 from .subjects.script import Script, WrittenDocument, parse_document, parse_script
 from .text import Lang
-from .vocabulary import SubjectKind
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -79,18 +78,19 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     s = sub.add_parser("schema", parents=[common], help=_("print the JSON Schema of a file format"))
     s.add_argument("name", choices=sorted(SCHEMAS))
 
-    stack = argparse.ArgumentParser(add_help=False)
-    stack.add_argument(
+    policy = argparse.ArgumentParser(add_help=False)
+    policy.add_argument(
         "--policy", type=Path, metavar="OVERLAY", help=_("the organisation's overlay file")
     )
-    stack.add_argument("--nix", type=Path, metavar="REGISTER", help=_("a NIX register snapshot"))
-    stack.add_argument(
+    policy.add_argument(
         "--pin",
         action="append",
         default=[],
         metavar="ID@VERSION",
         help=_("use this version whatever the record's date (repeatable)"),
     )
+    stack = argparse.ArgumentParser(add_help=False, parents=[policy])
+    stack.add_argument("--nix", type=Path, metavar="REGISTER", help=_("a NIX register snapshot"))
 
     check = sub.add_parser("check", help=_("check subjects against the rules"))
     what = check.add_subparsers(dest="subject", required=True, metavar="SUBJECT")
@@ -102,7 +102,7 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "csv"], default="text", help=_("output format")
     )
 
-    texts = argparse.ArgumentParser(add_help=False, parents=[stack])
+    texts = argparse.ArgumentParser(add_help=False, parents=[policy])
     texts.add_argument("file", type=Path, metavar="FILE")
     texts.add_argument(
         "--at",
@@ -205,16 +205,23 @@ def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
 
 
 def _evaluator(args: argparse.Namespace) -> CallEvaluator:
-    overlay = load_overlay(args.policy) if args.policy else None
     nix = NixRegister.load(args.nix) if args.nix else None
+    return CallEvaluator(nix=nix, **_policy_options(args))
+
+
+def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The catalog, pins and overlay that ``--pin`` and ``--policy`` ask for."""
     catalog = Catalog.default()
     pins = {}
     for ref in args.pin:
         rs = catalog.resolve(ref)
         pins[rs.id] = rs.version
-    return CallEvaluator(
-        catalog, pins=pins, overlay=overlay, overlay_source=str(args.policy), nix=nix
-    )
+    return {
+        "catalog": catalog,
+        "pins": pins,
+        "overlay": load_overlay(args.policy) if args.policy else None,
+        "overlay_source": str(args.policy),
+    }
 
 
 def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
@@ -247,15 +254,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_INVALID if report.has_violation else EXIT_OK
 
 
-_TEXT_SUBJECTS = {
-    "script": SubjectKind.SCRIPT,
-    "offer": SubjectKind.OFFER,
-    "confirmation": SubjectKind.CONFIRMATION,
-}
-
-
 def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
-    kind = _TEXT_SUBJECTS[args.subject]
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -263,19 +262,11 @@ def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
             [Problem(str(args.file), "$", Message("cannot read the file: {error}", {"error": exc}))]
         ) from exc
     subject: Script | WrittenDocument
-    if kind is SubjectKind.SCRIPT:
+    if args.subject == "script":
         subject = parse_script(text, str(args.file), lang)
     else:
         subject = parse_document(text, str(args.file), lang, args.subject)
-    base = _evaluator(args)
-    evaluator = TextEvaluator(
-        kind,
-        base.catalog,
-        on=args.at,
-        pins=base.pins,
-        overlay=base.overlay,
-        overlay_source=str(args.policy),
-    )
+    evaluator = TextEvaluator(subject.subject_kind, on=args.at, **_policy_options(args))
     report = evaluator.check(subject)
     if args.format == "json":
         _print_json(render.report_data(report, lang), out)

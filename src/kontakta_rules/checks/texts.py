@@ -5,12 +5,12 @@ Findings point at the text: line, character span and the words found."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import frozen
 
-from ..i18n import Message
+from ..i18n import N_, Message
 from ..textmatch import Hit, first_hit
 from ..vocabulary import (
     Disclosure,
@@ -80,6 +80,30 @@ def _unpatterned(context: Context, names: list[str], found: dict[str, Hit]) -> V
             {"items": _labels(context, names)},
         ),
         _evidence(found, unpatterned=names),
+    )
+
+
+def _required(
+    names: Sequence[str],
+    subject: Script | WrittenDocument,
+    context: Context,
+    missing_msgid: str,
+    found_msgid: str,
+) -> Verdict:
+    """Every pattern in ``names`` found: compliant; one missing: a violation."""
+    found, missing, unpatterned = _find(names, subject, context)
+    if missing:
+        return Verdict(
+            Outcome.VIOLATION,
+            Message(missing_msgid, {"items": _labels(context, missing)}),
+            _evidence(found, missing=missing),
+        )
+    if unpatterned:
+        return _unpatterned(context, unpatterned, found)
+    return Verdict(
+        Outcome.COMPLIANT,
+        Message(found_msgid, {"items": _labels(context, names)}),
+        _evidence(found),
     )
 
 
@@ -173,19 +197,8 @@ class ScriptContent(Check):
     required: tuple[str, ...] = pattern_ref()
 
     def evaluate(self, subject: Script, context: Context) -> Verdict:
-        found, missing, unpatterned = _find(self.required, subject, context)
-        if missing:
-            return Verdict(
-                Outcome.VIOLATION,
-                Message("not said: {items}", {"items": _labels(context, missing)}),
-                _evidence(found, missing=missing),
-            )
-        if unpatterned:
-            return _unpatterned(context, unpatterned, found)
-        return Verdict(
-            Outcome.COMPLIANT,
-            Message("said: {items}", {"items": _labels(context, self.required)}),
-            _evidence(found),
+        return _required(
+            self.required, subject, context, N_("not said: {items}"), N_("said: {items}")
         )
 
 
@@ -269,18 +282,10 @@ class DocumentContent(Check):
                     "{category} is outside the requirement", {"category": subject.offer_category}
                 ),
             )
-        names = [e.value for e in self.required]
-        found, missing, unpatterned = _find(names, subject, context)
-        if missing:
-            return Verdict(
-                Outcome.VIOLATION,
-                Message("missing from the document: {items}", {"items": _labels(context, missing)}),
-                _evidence(found, missing=missing),
-            )
-        if unpatterned:
-            return _unpatterned(context, unpatterned, found)
-        return Verdict(
-            Outcome.COMPLIANT,
-            Message("the document contains: {items}", {"items": _labels(context, names)}),
-            _evidence(found),
+        return _required(
+            [e.value for e in self.required],
+            subject,
+            context,
+            N_("missing from the document: {items}"),
+            N_("the document contains: {items}"),
         )

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ..i18n import Message
 from ..text import Lang
@@ -56,7 +56,7 @@ class Context:
     (for frequency caps)."""
     silent_share: Mapping[str, float] | None = None
     """Per calling organisation, the percentage of silent calls in an audited batch."""
-    patterns: Mapping[str, Pattern] = NO_EVIDENCE
+    patterns: Mapping[str, Pattern] = field(factory=dict)
     """The ruleset's detection patterns for scripts and documents, by name."""
 
     def matcher(self, name: str, lang: Lang) -> Matcher | None:

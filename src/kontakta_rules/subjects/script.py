@@ -78,7 +78,10 @@ class Script:
     utterances: tuple[Utterance, ...]
     purpose: Purpose = Purpose.SALES
     target: Target | None = Target.CONSUMER
-    subject_kind: SubjectKind = SubjectKind.SCRIPT
+
+    @property
+    def subject_kind(self) -> SubjectKind:
+        return SubjectKind.SCRIPT
 
     @property
     def timed(self) -> bool:
