@@ -34,7 +34,7 @@ from .i18n import N_, Message
 from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Pattern, Rule, Ruleset
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
-from .textmatch import compile_pattern
+from .textmatch import Matcher, compile_pattern
 from .vocabulary import ParameterType
 
 T = TypeVar("T")
@@ -438,16 +438,43 @@ def _lint_patterns(patterns: Mapping[str, Pattern], source: str) -> Iterator[Pro
                 yield Problem(
                     source, f"{at}.{lang}", Message("give at least one expression per language")
                 )
+            valid = True
             for key, group in ((lang, expressions), (f"unless_{lang}", unless)):
                 for i, expression in enumerate(group):
                     try:
                         compile_pattern(expression)
                     except re.error as exc:
+                        valid = False
                         yield Problem(
                             source,
                             f"{at}.{key}[{i}]",
                             Message("not a valid regular expression: {error}", {"error": str(exc)}),
                         )
+            if valid and expressions:
+                yield from _lint_examples(pattern, lang, f"{at}", source)
+
+
+def _lint_examples(pattern: Pattern, lang: Lang, at: str, source: str) -> Iterator[Problem]:
+    """A pattern's own examples are found and its counterexamples are not."""
+    matcher = Matcher.of(*pattern.expressions(lang))
+    examples, counterexamples = pattern.examples(lang)
+    for i, text in enumerate(examples):
+        if matcher.search(text) is None:
+            yield Problem(
+                source,
+                f"{at}.examples_{lang}[{i}]",
+                Message("the pattern does not find its own example: {text}", {"text": text}),
+            )
+    for i, text in enumerate(counterexamples):
+        if (span := matcher.search(text)) is not None:
+            yield Problem(
+                source,
+                f"{at}.counterexamples_{lang}[{i}]",
+                Message(
+                    "the pattern finds “{quote}” in its counterexample: {text}",
+                    {"quote": text[span[0] : span[1]], "text": text},
+                ),
+            )
 
 
 def _lint_rules(
@@ -588,8 +615,10 @@ def lint_overlay(ov: Overlay, source: str) -> list[Problem]:
         problems.append(
             Problem(source, "$.id", Message("ids are lower-case words joined by hyphens"))
         )
-    # An organisation rule uses the overlay's own parameters (declared with their values).
-    problems += _lint_rules(ov.rules, ov.parameters, source, window=None)
+    # An organisation rule uses the overlay's own parameters (declared with their values)
+    # and the overlay's own patterns.
+    problems += _lint_patterns(ov.patterns, source)
+    problems += _lint_rules(ov.rules, ov.parameters, source, window=None, patterns=ov.patterns)
     return problems
 
 

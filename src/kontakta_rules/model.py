@@ -78,6 +78,12 @@ class Pattern:
     en: tuple[str, ...]
     unless_sv: tuple[str, ...] = ()
     unless_en: tuple[str, ...] = ()
+    examples_sv: tuple[str, ...] = ()
+    """Phrasings the pattern must find; the loader refuses the file when one is not found."""
+    examples_en: tuple[str, ...] = ()
+    counterexamples_sv: tuple[str, ...] = ()
+    """Near misses the pattern must not find; the loader refuses the file when one is found."""
+    counterexamples_en: tuple[str, ...] = ()
     notes: tuple[Text, ...] = ()
 
     def expressions(self, lang: Lang) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -85,6 +91,12 @@ class Pattern:
         if lang == "sv":
             return self.sv, self.unless_sv
         return self.en, self.unless_en
+
+    def examples(self, lang: Lang) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(examples, counterexamples)`` for ``lang``."""
+        if lang == "sv":
+            return self.examples_sv, self.counterexamples_sv
+        return self.examples_en, self.counterexamples_en
 
 
 @frozen
@@ -172,6 +184,8 @@ class Overlay:
     parameters: Mapping[str, Parameter] = field(factory=dict)
     rules: tuple[Rule, ...] = ()
     description: Text | None = None
+    patterns: Mapping[str, Pattern] = field(factory=dict)
+    """Detection patterns the organisation's own text rules refer to, by name."""
 
     @property
     def ref(self) -> str:

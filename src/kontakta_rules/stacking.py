@@ -113,6 +113,7 @@ def organisation_ruleset(overlay: Overlay) -> Ruleset:
         rules=overlay.rules,
         description=overlay.description,
         parameters=overlay.parameters,
+        patterns=overlay.patterns,
     )
 
 
