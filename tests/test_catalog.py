@@ -16,7 +16,11 @@ from kontakta_rules.loading import LoadError, load_ruleset
 
 BUNDLED = bundled_rulesets_dir()
 FAMILIES = {
+    "accessibility-act",
+    "ai-act",
+    "consumer-law-customer-service",
     "customer-service",
+    "customer-service-practice",
     "nix-telefon",
     "swedish-law",
     "telemarketing-b2b",
@@ -24,7 +28,7 @@ FAMILIES = {
 }
 
 
-def test_all_five_families_with_enough_versions_and_rules(catalog: Catalog) -> None:
+def test_all_nine_families_with_enough_versions_and_rules(catalog: Catalog) -> None:
     assert set(catalog.ids()) == FAMILIES
     rulesets = list(catalog)
     assert len(rulesets) >= 8

@@ -29,21 +29,25 @@ def test_list_text_names_every_family_and_counts_manual_rules() -> None:
     code, out, _ = run("list", "--lang", "en")
     assert code == 0
     for family in (
+        "accessibility-act",
+        "ai-act",
+        "consumer-law-customer-service",
         "customer-service",
+        "customer-service-practice",
         "nix-telefon",
         "swedish-law",
         "telemarketing-b2b",
         "telemarketing-b2c",
     ):
         assert family in out
-    assert "5 rulesets" in out and "automatic" in out and "manual" in out
+    assert "9 rulesets" in out and "automatic" in out and "manual" in out
 
 
 def test_list_json_totals() -> None:
     code, out, _ = run("list", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert data["totals"]["families"] == 5
+    assert data["totals"]["families"] == 9
     assert data["totals"]["versions"] >= 8
     assert data["totals"]["rules"] >= 40
     assert data["totals"]["automatic"] + data["totals"]["manual"] == data["totals"]["rules"]

@@ -53,6 +53,10 @@ def test_layers(catalog: Catalog) -> None:
         "telemarketing-b2c": Layer.INDUSTRY,
         "telemarketing-b2b": Layer.INDUSTRY,
         "customer-service": Layer.INDUSTRY,
+        "consumer-law-customer-service": Layer.LAW,
+        "accessibility-act": Layer.LAW,
+        "ai-act": Layer.LAW,
+        "customer-service-practice": Layer.PRACTICE,
     }
 
 
@@ -153,3 +157,17 @@ def test_list_reports_automatic_and_manual(catalog: Catalog) -> None:
     manual = [r for r in rules if not r.automatic]
     assert manual and len(manual) < len(rules)
     assert all(isinstance(r.check, Manual) for r in manual)
+
+
+def test_every_bundled_pattern_carries_examples_and_counterexamples(catalog: Catalog) -> None:
+    # the loader proves each example is found and each counterexample is not; this proves
+    # there are enough of them to mean something, in both languages
+    thin = [
+        f"{rs.ref}/{name}/{lang}"
+        for rs in catalog
+        for name, pattern in rs.patterns.items()
+        for lang in ("sv", "en")
+        if len(pattern.examples(lang)[0]) < 3 or len(pattern.examples(lang)[1]) < 2
+    ]
+    assert thin == []
+    assert sum(len(rs.patterns) for rs in catalog) >= 20

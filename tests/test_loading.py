@@ -63,6 +63,22 @@ EXPECTED = {
         "$.rules[1].applies_to",
         "check kind calling-window cannot judge offer",
     ),
+    "bad-regex": (
+        "$.patterns.sales-call.sv[0]",
+        "not a valid regular expression: missing ), unterminated subpattern",
+    ),
+    "undeclared-pattern": (
+        "$.rules[3].check.required[1]",
+        "refers to pattern purpose, which is not declared under [patterns]",
+    ),
+    "pattern-example-not-found": (
+        "$.patterns.sales-call.examples_sv[1]",
+        "the pattern does not find its own example: Jag ringer för att sälja el.",
+    ),
+    "pattern-counterexample-found": (
+        "$.patterns.sales-call.counterexamples_sv[0]",
+        "the pattern finds “säljsamtal” in its counterexample: Det här är inget säljsamtal.",
+    ),
     "precision": ("$.version", "a version known only to the year must be dated to its first day"),
 }
 

@@ -49,6 +49,13 @@ def test_decide_example_prints_what_the_readme_says() -> None:
     assert _run(code) == claims
 
 
+def test_text_check_example_prints_what_the_readme_says() -> None:
+    (code,) = [b for b in PYTHON_BLOCKS if "TextEvaluator" in b]
+    lines = _run(code)
+    assert lines[-1] == _commented(code)[-1]
+    assert any(line.startswith("script-no-sms-yes-acceptance violation") for line in lines)
+
+
 def test_main_command_gives_what_the_readme_says() -> None:
     main_command = next(c for c in SH_BLOCKS if "pip install ." in c)
     cli = main_command.split(".venv/bin/kontakta-rules ", 1)[1]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import tomllib
 from pathlib import Path
@@ -15,8 +16,8 @@ from hypothesis import strategies as st
 
 from kontakta_rules.cli import main
 from kontakta_rules.evaluate import TextEvaluator
-from kontakta_rules.loading import load_overlay
-from kontakta_rules.subjects.script import parse_script, read_document, read_script
+from kontakta_rules.loading import LoadError, load_overlay, overlay_from_data
+from kontakta_rules.subjects.script import DOCUMENT_TYPES, Confirmation, Script, WrittenOffer
 from kontakta_rules.vocabulary import Outcome, SubjectKind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def test_the_examples_cover_enough() -> None:
 
 @pytest.mark.parametrize("case", SCRIPT_CASES, ids=[c["file"] for c in SCRIPT_CASES])
 def test_script_findings_match_the_manifest(case: dict[str, object]) -> None:
-    script = read_script(SCRIPTS / str(case["file"]), case["lang"])  # type: ignore[arg-type]
+    script = Script.read(SCRIPTS / str(case["file"]), case["lang"])  # type: ignore[arg-type]
     got = _statuses(EVALUATOR.check(script))
     want: dict[str, str] = {}
     for status in ("present", "missing", "late"):
@@ -96,9 +97,8 @@ def test_script_findings_match_the_manifest(case: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("case", DOCUMENT_CASES, ids=[c["file"] for c in DOCUMENT_CASES])
 def test_document_findings_match_the_manifest(case: dict[str, object]) -> None:
-    kind = SubjectKind.OFFER if case["kind"] == "offer" else SubjectKind.CONFIRMATION
-    doc = read_document(OFFERS / str(case["file"]), case["lang"], case["kind"])  # type: ignore[arg-type]
-    got = _statuses(TextEvaluator(kind, on=DAY).check(doc))
+    doc = DOCUMENT_TYPES[str(case["kind"])].read(OFFERS / str(case["file"]), case["lang"])  # type: ignore[arg-type]
+    got = _statuses(TextEvaluator(doc.subject_kind, on=DAY).check(doc))
     for status in ("present", "missing"):
         for concept in case.get(status, []):  # type: ignore[attr-defined]
             # a concept no rule for this kind of document asks for is not judged
@@ -106,7 +106,7 @@ def test_document_findings_match_the_manifest(case: dict[str, object]) -> None:
 
 
 def test_findings_point_at_the_words() -> None:
-    script = read_script(SCRIPTS / "sv-03-el-undersokning-sms.txt", "sv")
+    script = Script.read(SCRIPTS / "sv-03-el-undersokning-sms.txt", "sv")
     lines = (SCRIPTS / "sv-03-el-undersokning-sms.txt").read_text(encoding="utf-8").splitlines()
     report = EVALUATOR.check(script)
     (sms,) = [f for f in report.findings if f.rule_id == "script-no-sms-yes-acceptance"]
@@ -118,7 +118,7 @@ def test_findings_point_at_the_words() -> None:
 
 
 def test_parser_labels_timestamps_continuations_and_prose() -> None:
-    s = parse_script(
+    s = Script.parse(
         "[00:05] Säljare: Hej!\n  fortsätter här\n[1:02.5] Kund: Ja?\nAnna: inte en etikett\n",
         "x",
         "sv",
@@ -130,7 +130,7 @@ def test_parser_labels_timestamps_continuations_and_prose() -> None:
         (1, 4, "customer", 62.5),
     ]
     assert s.utterances[1].column == 2 and s.timed
-    prose = parse_script("Hej, jag heter Ola.\nJag ringer från X.\n\nNytt stycke.\n", "p", "sv")
+    prose = Script.parse("Hej, jag heter Ola.\nJag ringer från X.\n\nNytt stycke.\n", "p", "sv")
     assert [u.turn for u in prose.utterances] == [0, 0, 1] and not prose.timed
     assert all(u.by_caller for u in prose.utterances)
 
@@ -151,7 +151,7 @@ FILLER = ["Säljare: Mm, precis.", "Kund: Okej.", "Säljare: Ja, absolut, det f�
 
 
 def _outcomes(text: str) -> dict[str, Outcome]:
-    return {f.rule_id: f.outcome for f in EVALUATOR.check(parse_script(text, "t", "sv")).findings}
+    return {f.rule_id: f.outcome for f in EVALUATOR.check(Script.parse(text, "t", "sv")).findings}
 
 
 def test_the_synthetic_script_is_compliant() -> None:
@@ -171,7 +171,7 @@ def test_neutral_filler_after_the_opening_changes_no_verdict(filler: list[str], 
 def test_moving_a_disclosure_out_of_the_opening_is_a_violation(filler: list[str]) -> None:
     # the purpose moves behind at least three more turns by the caller (opening_turns = 3)
     text = "\n".join([OPENING[0], OPENING[1], *filler, OPENING[2], *REST])
-    report = EVALUATOR.check(parse_script(text, "t", "sv"))
+    report = EVALUATOR.check(Script.parse(text, "t", "sv"))
     (opening,) = [f for f in report.findings if f.rule_id == "script-opening-disclosures"]
     assert opening.outcome is Outcome.VIOLATION
     assert opening.evidence["late"] == ["commercial-purpose"]
@@ -186,8 +186,8 @@ def test_letter_case_changes_no_verdict(case: dict[str, object], seed: int) -> N
         c.swapcase() if rnd.random() < 0.5 and len(c.swapcase()) == 1 else c for c in text
     )
     lang = case["lang"]
-    a = EVALUATOR.check(parse_script(text, "t", lang))  # type: ignore[arg-type]
-    b = EVALUATOR.check(parse_script(flipped, "t", lang))  # type: ignore[arg-type]
+    a = EVALUATOR.check(Script.parse(text, "t", lang))  # type: ignore[arg-type]
+    b = EVALUATOR.check(Script.parse(flipped, "t", lang))  # type: ignore[arg-type]
     assert [f.outcome for f in a.findings] == [f.outcome for f in b.findings]
 
 
@@ -207,3 +207,148 @@ def test_cli_check_script_and_offer(capsys: pytest.CaptureFixture[str]) -> None:
     offer = str(OFFERS / "sv-erbjudande-02-mobil-saknar-angerratt.txt")
     assert main(["check", "offer", offer, "--lang", "en"]) == 1
     assert "the right of withdrawal" in capsys.readouterr().out
+
+
+COMPLETE_OFFER = (OFFERS / "sv-erbjudande-01-el-komplett.txt").read_text(encoding="utf-8")
+PRE_CONTRACT = "offer-pre-contract-information"
+# lines of the complete offer that carry each element of the pre-contract information
+ELEMENT_LINES = {
+    "agreed-description": ("Elpris", "Fast månadsavgift", "Avgift vid"),
+    "parties": ("Elhandlare:",),
+    "contact-for-questions-or-withdrawal": ("Från:", "Kundservice:", "E-post:", "Du har 14"),
+}
+
+
+def _offer_findings(text: str, **kw: str) -> dict[str, object]:
+    offer = WrittenOffer.parse(text, "offer", "sv", **kw)
+    return {f.rule_id: f for f in TextEvaluator(SubjectKind.OFFER, on=DAY).check(offer).findings}
+
+
+@pytest.mark.parametrize("element", sorted(ELEMENT_LINES))
+def test_an_offer_without_one_element_misses_exactly_that_element(element: str) -> None:
+    assert _offer_findings(COMPLETE_OFFER)[PRE_CONTRACT].outcome is Outcome.COMPLIANT  # type: ignore[attr-defined]
+    kept = [
+        line
+        for line in COMPLETE_OFFER.splitlines()
+        if not line.lstrip().startswith(ELEMENT_LINES[element])
+    ]
+    finding = _offer_findings("\n".join(kept))[PRE_CONTRACT]
+    assert finding.outcome is Outcome.VIOLATION  # type: ignore[attr-defined]
+    assert finding.evidence["missing"] == [element]  # type: ignore[attr-defined]
+
+
+def test_lotteries_and_gaming_are_outside_the_offer_content_rules() -> None:
+    findings = _offer_findings("Lott: 100 kr i månaden.", offer_category="lottery")
+    assert findings[PRE_CONTRACT].outcome is Outcome.NOT_APPLICABLE  # type: ignore[attr-defined]
+    assert findings["withdrawal-information"].outcome is Outcome.NOT_APPLICABLE  # type: ignore[attr-defined]
+    # the written-form statements still apply: the rule has no exclusion
+    assert findings["written-offer-content"].outcome is Outcome.VIOLATION  # type: ignore[attr-defined]
+    plain = _offer_findings("Lott: 100 kr i månaden.")
+    assert plain["withdrawal-information"].outcome is Outcome.VIOLATION  # type: ignore[attr-defined]
+
+
+def test_each_document_type_has_its_own_rules_and_evaluators_refuse_the_other_kind() -> None:
+    offer = WrittenOffer.parse(COMPLETE_OFFER, "o", "sv")
+    confirmation = Confirmation.parse(COMPLETE_OFFER, "c", "sv")
+    assert offer.subject_kind is SubjectKind.OFFER
+    assert confirmation.subject_kind is SubjectKind.CONFIRMATION
+    on_offer = {f.rule_id for f in TextEvaluator(SubjectKind.OFFER, on=DAY).check(offer).findings}
+    on_conf = {
+        f.rule_id
+        for f in TextEvaluator(SubjectKind.CONFIRMATION, on=DAY).check(confirmation).findings
+    }
+    assert {"written-offer-content", PRE_CONTRACT} <= on_offer - on_conf
+    assert "confirmation-content" in on_conf - on_offer
+    with pytest.raises(ValueError, match="judges offers, not a confirmation"):
+        TextEvaluator(SubjectKind.OFFER, on=DAY).check(confirmation)
+
+
+def test_cli_offer_category(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    lottery = tmp_path / "lotteri.txt"
+    lottery.write_text("Lotteriet Exempelvinsten: 100 kr i månaden.\n", encoding="utf-8")
+    args = ["check", "offer", str(lottery), "--lang", "sv", "--format", "json"]
+    assert main([*args, "--offer-category", "lottery"]) == 1  # the written-form statements
+    found = {f["rule_id"]: f["outcome"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert found["withdrawal-information"] == "not_applicable"
+
+
+OVERLAY_WITH_PATTERN = {
+    "id": "exempel-manus",
+    "version": "2026-01-01",
+    "title": {"sv": "Manuspolicy", "en": "Script policy"},
+    "issuer": "Exempelbolaget AB",
+    "last_reviewed": "2026-01-01",
+    "patterns": {
+        "block-list-offer": {
+            "description": {"sv": "erbjudande om spärr", "en": "offer to block further calls"},
+            "sv": [r"\bvill\s+du\s+(?:inte\s+)?bli\s+uppringd\b", r"\bsp[aä]rra\s+ditt\s+nummer"],
+            "en": [r"\bstop\s+calling\s+you\b"],
+            "examples_sv": ["Vill du inte bli uppringd igen kan jag spärra ditt nummer."],
+        }
+    },
+    "rules": [
+        {
+            "id": "exempel-offer-block-list",
+            "title": {"sv": "Erbjud spärr", "en": "Offer the block list"},
+            "text": {"sv": "Säljaren erbjuder spärr.", "en": "The seller offers to block calls."},
+            "applies_to": ["script"],
+            "severity": "must",
+            "basis": "organisation",
+            "citation": {"document": "Policy", "url": "https://exempelbolaget.example/policy"},
+            "check": {"kind": "script-content", "required": ["block-list-offer"]},
+        }
+    ],
+}
+
+
+def test_an_overlay_brings_its_own_patterns_for_its_own_text_rules() -> None:
+    overlay = overlay_from_data(
+        tomllib.loads(
+            "\n".join(
+                [
+                    f"version = {OVERLAY_WITH_PATTERN['version']}",
+                    f"last_reviewed = {OVERLAY_WITH_PATTERN['last_reviewed']}",
+                ]
+            )
+        )
+        | {k: v for k, v in OVERLAY_WITH_PATTERN.items() if k not in ("version", "last_reviewed")},
+        "overlay.toml",
+    )
+    evaluator = TextEvaluator(SubjectKind.SCRIPT, overlay=overlay, on=DAY)
+
+    def outcome(text: str) -> Outcome:
+        report = evaluator.check(Script.parse(text, "t", "sv"))
+        (f,) = [f for f in report.findings if f.rule_id == "exempel-offer-block-list"]
+        return f.outcome
+
+    assert outcome("Säljare: Vill du inte bli uppringd igen? Då spärrar jag.") is Outcome.COMPLIANT
+    assert outcome("Säljare: Tack och hej.") is Outcome.VIOLATION
+    broken = dict(OVERLAY_WITH_PATTERN, rules=[dict(OVERLAY_WITH_PATTERN["rules"][0])])  # type: ignore[call-overload]
+    broken["rules"][0]["check"] = {"kind": "script-content", "required": ["undeclared"]}
+    broken.update(version=overlay.version, last_reviewed=overlay.last_reviewed)
+    with pytest.raises(LoadError) as info:
+        overlay_from_data(broken, "overlay.toml")
+    assert info.value.problems[0].path == "$.rules[0].check.required[0]"
+
+
+def test_the_overlay_example_in_the_pattern_docs_works(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in doc.split("```toml\n")[1:]]
+    (overlay_text,) = [b for b in blocks if 'kind = "overlay"' in b]
+    path = tmp_path / "scripts.toml"
+    path.write_text(overlay_text, encoding="utf-8")
+    overlay = load_overlay(path)  # its examples are checked as it loads
+    evaluator = TextEvaluator(SubjectKind.SCRIPT, overlay=overlay, on=DAY)
+    for text, want in [
+        (
+            "Säljare: Ska jag spärra ditt nummer så att vi inte ringer fler gånger?",
+            Outcome.COMPLIANT,
+        ),
+        ("Säljare: Tack för pratstunden, hej då.", Outcome.VIOLATION),
+    ]:
+        (f,) = [
+            f
+            for f in evaluator.check(Script.parse(text, "t", "sv")).findings
+            if f.rule_id == "exempelbolaget-offer-block-list"
+        ]
+        assert f.outcome is want, text

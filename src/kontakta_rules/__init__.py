@@ -10,9 +10,10 @@ Start with :class:`Catalog`::
 
 from .canonical import fingerprint
 from .catalog import Catalog, CatalogError, bundled_rulesets_dir
+from .conformance import ProcessReport
 from .dialer import Decision, decide, decide_record
 from .diff import RulesetDiff, diff_rulesets
-from .evaluate import CallEvaluator
+from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
 from .loading import LoadError, Problem, load_file, load_overlay, load_ruleset
 from .model import (
     Citation,
@@ -30,6 +31,9 @@ from .nix import NixRegister
 from .stacking import stack
 from .subjects import CallRecord
 from .subjects.call_io import read_call_records
+from .subjects.process_io import read_contacts, read_service_process
+from .subjects.script import Confirmation, Script, WrittenOffer
+from .subjects.service_process import ServiceProcess
 from .text import Text
 from .vocabulary import Basis, Layer, Outcome, Severity, SubjectKind
 
@@ -42,6 +46,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Citation",
+    "Confirmation",
     "Decision",
     "Finding",
     "Layer",
@@ -51,6 +56,8 @@ __all__ = [
     "Overlay",
     "Parameter",
     "Problem",
+    "ProcessEvaluator",
+    "ProcessReport",
     "RejectedInput",
     "Report",
     "Rule",
@@ -58,9 +65,13 @@ __all__ = [
     "Ruleset",
     "RulesetDiff",
     "Scope",
+    "Script",
+    "ServiceProcess",
     "Severity",
     "SubjectKind",
     "Text",
+    "TextEvaluator",
+    "WrittenOffer",
     "__version__",
     "bundled_rulesets_dir",
     "decide",
@@ -71,5 +82,7 @@ __all__ = [
     "load_overlay",
     "load_ruleset",
     "read_call_records",
+    "read_contacts",
+    "read_service_process",
     "stack",
 ]

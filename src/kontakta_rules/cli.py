@@ -9,6 +9,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
-from .evaluate import CallEvaluator, TextEvaluator
+from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
 from .i18n import Message, gettext, resolve_lang
 from .loading import (
     LoadError,
@@ -35,10 +36,12 @@ from .nix import NixRegister
 from .schema import SCHEMAS
 from .stacking import overlay_problems
 from .subjects.call_io import Item, read_call_records, record_from_data
-from .subjects.script import Script, WrittenDocument, parse_document, parse_script
+from .subjects.process_io import read_contacts, read_service_process
+from .subjects.script import DOCUMENT_TYPES, Script, WrittenDocument
 from .text import Lang
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 
 
 def _parser(lang: Lang) -> argparse.ArgumentParser:
@@ -118,9 +121,29 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         parents=[common, texts],
         help=_("check a call script or transcript (--lang is also the script's language)"),
     )
-    what.add_parser("offer", parents=[common, texts], help=_("check a written offer"))
+    documents = argparse.ArgumentParser(add_help=False)
+    documents.add_argument(
+        "--offer-category",
+        metavar="CATEGORY",
+        help=_("what is sold; lottery and gaming are outside the Distance Contracts Act"),
+    )
+    what.add_parser("offer", parents=[common, texts, documents], help=_("check a written offer"))
     what.add_parser(
-        "confirmation", parents=[common, texts], help=_("check a confirmation sent after a call")
+        "confirmation",
+        parents=[common, texts, documents],
+        help=_("check a confirmation sent after a call"),
+    )
+
+    process = what.add_parser(
+        "process",
+        parents=[common, texts],
+        help=_("check a customer-service process description (.toml)"),
+    )
+    process.add_argument(
+        "--contacts",
+        type=Path,
+        metavar="CSV",
+        help=_("a contact log to compute the KPIs from and judge the declared targets"),
     )
 
     dec = sub.add_parser(
@@ -239,6 +262,8 @@ def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
 
 
 def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    if args.subject == "process":
+        return _cmd_check_process(args, lang, out)
     if args.subject != "calls":
         return _cmd_check_text(args, lang, out)
     evaluator = _evaluator(args)
@@ -254,6 +279,20 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_INVALID if report.has_violation else EXIT_OK
 
 
+def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    process = read_service_process(args.file)
+    contacts, rejected = read_contacts(args.contacts) if args.contacts else (None, ())
+    evaluator = ProcessEvaluator(on=args.at, **_policy_options(args))
+    result = evaluator.check(process, contacts, rejected)
+    if args.format == "json":
+        _print_json(render.process_report_data(result, lang), out)
+    else:
+        out.write(render.process_report_text(result, lang))
+    if rejected:
+        return EXIT_USAGE
+    return EXIT_INVALID if result.has_violation else EXIT_OK
+
+
 def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -263,9 +302,11 @@ def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
         ) from exc
     subject: Script | WrittenDocument
     if args.subject == "script":
-        subject = parse_script(text, str(args.file), lang)
+        subject = Script.parse(text, str(args.file), lang)
     else:
-        subject = parse_document(text, str(args.file), lang, args.subject)
+        subject = DOCUMENT_TYPES[args.subject].parse(
+            text, str(args.file), lang, offer_category=args.offer_category
+        )
     evaluator = TextEvaluator(subject.subject_kind, on=args.at, **_policy_options(args))
     report = evaluator.check(subject)
     if args.format == "json":
@@ -347,6 +388,11 @@ def main(
     except CatalogError as exc:
         err.write(exc.render(lang) + "\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader stopped early (``| head``): exit as a shell reports a SIGPIPE, and keep
+        # Python's exit handler from failing on the closed pipe when it flushes
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -15,17 +15,29 @@ from .canonical import fingerprint
 from .catalog import Catalog, CatalogError
 from .checks import DefersTo
 from .checks.verdict import STOCKHOLM, Context, Verdict
+from .conformance import ProcessReport
 from .i18n import Message
+from .kpis import compute_kpis
 from .loading import LoadError
 from .model import Finding, Overlay, RejectedInput, Report, Rule, RuleRef, Ruleset
 from .nix import NixRegister
 from .stacking import apply_overlay, organisation_ruleset, overlay_problems
 from .subjects.call_record import CallRecord
+from .subjects.contact_log import Contact
 from .subjects.script import Script, WrittenDocument
-from .vocabulary import Outcome, SubjectKind
+from .subjects.service_process import ServiceProcess, ServiceReview
+from .vocabulary import Layer, Outcome, SubjectKind
 
 CALL_RULESETS = ("swedish-law", "nix-telefon", "telemarketing-b2c", "telemarketing-b2b")
 """The rulesets with call rules, law first."""
+PROCESS_RULESETS = (
+    "consumer-law-customer-service",
+    "accessibility-act",
+    "ai-act",
+    "customer-service",
+    "customer-service-practice",
+)
+"""The rulesets with customer-service process rules, law first."""
 
 _SEVERITY_ORDER = {
     Outcome.VIOLATION: 3,
@@ -89,7 +101,7 @@ class Evaluator:
         )
 
     def _prepare(self, rs: Ruleset) -> _Prepared:
-        if self.overlay is not None and rs.layer.rank < 3:
+        if self.overlay is not None and rs.layer is not Layer.ORGANISATION:
             rs = apply_overlay(rs, self.overlay)
         fp = fingerprint(rs)
         rules = tuple(
@@ -287,6 +299,8 @@ def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
         severity=rule.severity,
         citation=rule.citation,
         check_kind=rule.check.kind,
+        heading=rule.heading,
+        title=rule.title,
     )
 
 
@@ -307,4 +321,44 @@ class TextEvaluator(Evaluator):
         self.on = on or dt.datetime.now(STOCKHOLM).date()
 
     def check(self, subject: Script | WrittenDocument) -> Report:
+        """Every finding for ``subject``, which must be of this evaluator's kind."""
+        if subject.subject_kind is not self.subject_kind:
+            raise ValueError(
+                f"this evaluator judges {self.subject_kind.value}s, "
+                f"not a {subject.subject_kind.value}"
+            )
         return Report(tuple(self.judge(subject, subject.name, self.on)))
+
+
+class ProcessEvaluator(Evaluator):
+    """Judges a customer-service process description (and its contact log, when given) by
+    the process rulesets' versions in force on ``on`` (default: today in Stockholm)."""
+
+    subject_kind = SubjectKind.SERVICE_PROCESS
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        *,
+        on: dt.date | None = None,
+        ruleset_ids: Sequence[str] = PROCESS_RULESETS,
+        **options: Any,
+    ) -> None:
+        super().__init__(catalog, ruleset_ids=ruleset_ids, **options)
+        self.on = on or dt.datetime.now(STOCKHOLM).date()
+
+    def check(
+        self,
+        process: ServiceProcess,
+        contacts: Sequence[Contact] | None = None,
+        rejected: Sequence[RejectedInput] = (),
+    ) -> ProcessReport:
+        """Every finding for ``process``; ``contacts`` is the contact log (None: none given)
+        and ``rejected`` its rows that could not be read, carried into the report."""
+        review = ServiceReview(
+            process,
+            None if contacts is None else tuple(contacts),
+            compute_kpis(process, contacts) if contacts is not None else (),
+        )
+        findings = tuple(self.judge(review, process.name, self.on))
+        return ProcessReport(Report(findings, tuple(rejected)), review)

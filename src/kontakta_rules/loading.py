@@ -35,7 +35,7 @@ from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Pattern, Rule
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
 from .textmatch import Matcher, compile_pattern
-from .vocabulary import ParameterType
+from .vocabulary import ParameterType, SubjectKind
 
 T = TypeVar("T")
 
@@ -540,11 +540,19 @@ def _lint_rules(
                         {"end": end.isoformat()},
                     ),
                 )
-        for field_name, name in rule.check.pattern_refs():
+        if SubjectKind.SERVICE_PROCESS in rule.applies_to and rule.heading is None:
+            yield Problem(
+                source,
+                f"{at}.heading",
+                Message("a rule for service processes names the heading it is reported under"),
+            )
+        for suffix, message in rule.check.lint():
+            yield Problem(source, f"{at}.check{suffix}", message)
+        for field_path, name in rule.check.pattern_refs():
             if name not in (patterns or {}):
                 yield Problem(
                     source,
-                    f"{at}.check.{field_name}",
+                    f"{at}.check.{field_path}",
                     Message(
                         "refers to pattern {name}, which is not declared under [patterns]",
                         {"name": name},

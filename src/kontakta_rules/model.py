@@ -19,6 +19,7 @@ from .schedule import WeeklySchedule
 from .text import Lang, Text
 from .vocabulary import (
     Basis,
+    Heading,
     Layer,
     Outcome,
     ParameterType,
@@ -124,6 +125,9 @@ class Rule:
     """First day the rule no longer applies (exclusive)."""
     source_notes: tuple[Text, ...] = ()
     """Conflicts or gaps in the sources, stated plainly."""
+    heading: Heading | None = None
+    """Where a customer-service report summarises the rule (required for service-process
+    rules)."""
 
     @property
     def automatic(self) -> bool:
@@ -205,6 +209,8 @@ class RuleRef:
     severity: Severity
     citation: Citation
     check_kind: str = ""
+    heading: Heading | None = None
+    title: Text | None = None
 
 
 @frozen

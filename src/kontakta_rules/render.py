@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from .canonical import fingerprint, to_data
 from .catalog import Catalog
@@ -17,13 +20,37 @@ from .i18n import N_, Message
 from .model import Finding, Parameter, Report, Rule, Ruleset
 from .schedule import WeeklySchedule
 from .text import Lang
-from .vocabulary import Basis, Layer, Outcome, Severity, Unit
+from .vocabulary import Basis, Heading, Layer, Outcome, Severity, Unit
+
+if TYPE_CHECKING:
+    from .conformance import ProcessReport
+    from .kpis import KpiValue
 
 LAYER_LABELS = {
     Layer.LAW: N_("law"),
     Layer.REGISTER: N_("register"),
     Layer.INDUSTRY: N_("industry"),
+    Layer.PRACTICE: N_("voluntary practice"),
     Layer.ORGANISATION: N_("organisation"),
+}
+HEADING_LABELS = {
+    Heading.ACCESSIBILITY: N_("Accessibility"),
+    Heading.CASE_HANDLING: N_("Case handling"),
+    Heading.COMPLAINTS: N_("Complaints and claims"),
+    Heading.SATISFACTION: N_("Customer satisfaction"),
+    Heading.SALES: N_("Sales"),
+    Heading.STAFF: N_("Staff"),
+    Heading.MANAGEMENT: N_("Management"),
+    Heading.AI: N_("AI and chatbots"),
+    Heading.ACCESSIBILITY_LAW: N_("Accessibility law"),
+}
+KPI_LABELS = {
+    ("answered-within-target", "share-within-target"): N_("answered within target"),
+    ("response-time-median", "median"): N_("response time, median"),
+    ("response-time-p90", "p90"): N_("response time, 90th percentile"),
+    ("complaint-handling-time", "share-within-target"): N_("complaints resolved within target"),
+    ("complaint-handling-time", "median"): N_("complaint handling time, median"),
+    ("complaint-handling-time", "p90"): N_("complaint handling time, 90th percentile"),
 }
 SEVERITY_LABELS = {Severity.MUST: N_("must"), Severity.SHOULD: N_("should")}
 BASIS_LABELS = {
@@ -441,16 +468,7 @@ def report_text(report: Report, lang: Lang) -> str:
         counts,
         "",
     ]
-    for r in report.rejected:
-        lines.append(
-            _t(
-                "rejected: {source} line {line}: {reason}",
-                lang,
-                source=r.source,
-                line=r.line,
-                reason=r.reason.get(lang),
-            )
-        )
+    lines += _rejected_lines(report, lang)
     for f in report.findings:
         if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED):
             lines.append(
@@ -459,6 +477,19 @@ def report_text(report: Report, lang: Lang) -> str:
             lines.extend(f"    {q}" for q in _quotes(f, lang))
             lines.append(f"    {_citation(f.citation)}")
     return "\n".join(lines) + "\n"
+
+
+def _rejected_lines(report: Report, lang: Lang) -> list[str]:
+    return [
+        _t(
+            "rejected: {source} line {line}: {reason}",
+            lang,
+            source=r.source,
+            line=r.line,
+            reason=r.reason.get(lang),
+        )
+        for r in report.rejected
+    ]
 
 
 def _quotes(f: Finding, lang: Lang) -> list[str]:
@@ -479,3 +510,106 @@ def _quotes(f: Finding, lang: Lang) -> list[str]:
         for name, hit in found.items()
         if isinstance(hit, Mapping)
     ]
+
+
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def format_seconds(seconds: float, lang: Lang) -> str:
+    """A duration in the unit that reads best: minutes below an hour, hours below two days,
+    else days; one decimal, per locale (``1,5 timmar``, ``1.5 hours``)."""
+    locale = _LOCALES[lang]
+    for limit, unit, size in ((3600, "duration-minute", 60), (172800, "duration-hour", 3600)):
+        if seconds < limit:
+            return str(format_unit(round(seconds / size, 1), unit, locale=locale))
+    return str(format_unit(round(seconds / 86400, 1), "duration-day", locale=locale))
+
+
+def _kpi_line(k: KpiValue, lang: Lang) -> str:
+    where = k.channel.value if k.channel else _t("complaints", lang)
+    label = _t(KPI_LABELS[(k.kpi.value, k.statistic)], lang)
+    if k.value is None:
+        value = _t("no contacts", lang)
+    elif k.is_share:
+        value = f"{format_decimal(k.value, format='#,##0.0', locale=_LOCALES[lang])} %"
+    else:
+        value = format_seconds(k.value, lang)
+    line = f"  {where:<12} {label}: {value} (n={k.count})"
+    if k.target is not None:
+        share = k.target.share if k.target.share is not None else 100
+        verdict = {True: N_("met"), False: N_("missed"), None: N_("not measured")}[k.met]
+        line += " · " + _t(
+            "target {share} % within {within}: {verdict}",
+            lang,
+            share=share,
+            within=k.target.within.message(),
+            verdict=_t(verdict, lang),
+        )
+        if k.pending:
+            line += " · " + _t("{n} still within their time", lang, n=k.pending)
+    return line
+
+
+def process_report_text(result: ProcessReport, lang: Lang) -> str:
+    """A conformance report for reading: counts, a summary per heading, the gaps ordered by
+    layer, and the KPIs measured in the contact log."""
+    report, review = result.report, result.review
+    lines = [
+        _t("Conformance of {name}", lang, name=review.name),
+        ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome),
+        "",
+        _t("By heading", lang),
+    ]
+    for heading, counts in result.by_heading().items():
+        cells = " · ".join(f"{_t(OUTCOME_LABELS[o], lang)} {counts[o]}" for o in Outcome)
+        lines.append(f"  {_t(HEADING_LABELS[heading], lang):<26} {cells}")
+    gaps = result.gaps()
+    lines += ["", _t("Gaps, law first ({count})", lang, count=len(gaps))]
+    for n, f in enumerate(gaps, start=1):
+        title = f.rule.title.get(lang) if f.rule.title else f.rule_id
+        lines.append(
+            f"{n:>3}. {_t(OUTCOME_LABELS[f.outcome], lang).upper()} "
+            f"[{_t(LAYER_LABELS[f.layer], lang)} · {_t(SEVERITY_LABELS[f.severity], lang)}] "
+            f"{title}"
+        )
+        lines.append(f"     {f.ruleset_id}@{f.ruleset_version.isoformat()}/{f.rule_id}")
+        lines.extend(_wrap(f.message.get(lang), "     "))
+        lines.append(f"     {_citation(f.citation)}")
+    if review.contacts is not None:
+        lines += [
+            "",
+            _t(
+                "KPIs from the contact log: {count} contacts, {rejected} rows rejected",
+                lang,
+                count=len(review.contacts),
+                rejected=len(report.rejected),
+            ),
+        ]
+        lines += [_kpi_line(k, lang) for k in review.kpis] or [
+            "  " + _t("the process declares no KPIs or targets to compute", lang)
+        ]
+    lines += _rejected_lines(report, lang)
+    return "\n".join(lines) + "\n"
+
+
+def process_report_data(result: ProcessReport, lang: Lang) -> dict[str, Any]:
+    """:func:`report_data` with the summary per heading, the gaps in order and the KPIs."""
+    data = report_data(result.report, lang)
+    data["headings"] = {
+        h.value: {o.value: counts[o] for o in Outcome} for h, counts in result.by_heading().items()
+    }
+    data["gaps"] = [
+        {
+            "ruleset": f.ruleset_id,
+            "version": f.ruleset_version.isoformat(),
+            "rule_id": f.rule_id,
+            "layer": f.layer.value,
+            "severity": f.severity.value,
+            "outcome": f.outcome.value,
+        }
+        for f in result.gaps()
+    ]
+    contacts = result.review.contacts
+    data["contacts"] = None if contacts is None else len(contacts)
+    data["kpis"] = [k.as_evidence() for k in result.review.kpis]
+    return data

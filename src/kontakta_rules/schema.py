@@ -152,4 +152,16 @@ def call_record_schema() -> dict[str, Any]:
     return _document(CallRecord, "kontakta_rules call record")
 
 
-SCHEMAS = {"ruleset": ruleset_schema, "overlay": overlay_schema, "call-record": call_record_schema}
+def service_process_schema() -> dict[str, Any]:
+    """The JSON Schema of a customer-service process description (TOML)."""
+    from .subjects.service_process import ServiceProcess
+
+    return _document(ServiceProcess, "kontakta_rules customer-service process description")
+
+
+SCHEMAS = {
+    "ruleset": ruleset_schema,
+    "overlay": overlay_schema,
+    "call-record": call_record_schema,
+    "service-process": service_process_schema,
+}

@@ -34,11 +34,13 @@ class Layer(enum.StrEnum):
     LAW = "law"
     REGISTER = "register"
     INDUSTRY = "industry"
+    PRACTICE = "practice"
+    """Voluntary practice: guidance, proposals and standards that bind nobody by themselves."""
     ORGANISATION = "organisation"
 
     @property
     def rank(self) -> int:
-        """0 for law (highest) to 3 for organisation (lowest)."""
+        """0 for law (highest) to 4 for organisation (lowest)."""
         return list(Layer).index(self)
 
 
@@ -153,3 +155,62 @@ class Unit(enum.StrEnum):
     EUR = "eur"
     PERSONS = "persons"
     TURNS = "turns"
+
+
+class Heading(enum.StrEnum):
+    """The headings a customer-service conformance report is summarised by."""
+
+    ACCESSIBILITY = "accessibility"
+    CASE_HANDLING = "case-handling"
+    COMPLAINTS = "complaints"
+    SATISFACTION = "satisfaction"
+    SALES = "sales"
+    STAFF = "staff"
+    MANAGEMENT = "management"
+    AI = "ai"
+    ACCESSIBILITY_LAW = "accessibility-law"
+
+
+class ChannelKind(enum.StrEnum):
+    """A way customers reach a customer service."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    CHAT = "chat"
+    FORM = "form"
+    VISIT = "visit"
+    LETTER = "letter"
+    SOCIAL_MEDIA = "social-media"
+    APP = "app"
+
+
+class Sector(enum.StrEnum):
+    """What an organisation does, as far as the customer-service rules tell sectors apart.
+
+    The first six are the consumer services the European Accessibility Act covers."""
+
+    ELECTRONIC_COMMUNICATIONS = "electronic-communications"
+    E_COMMERCE = "e-commerce"
+    CONSUMER_BANKING = "consumer-banking"
+    E_BOOKS = "e-books"
+    AUDIOVISUAL_MEDIA_ACCESS = "audiovisual-media-access"
+    PASSENGER_TRANSPORT = "passenger-transport"
+    ENERGY = "energy"
+    INSURANCE = "insurance"
+    RETAIL = "retail"
+    TRAVEL = "travel"
+    PUBLIC_ADMINISTRATION = "public-administration"
+    OTHER = "other"
+
+
+class Kpi(enum.StrEnum):
+    """Key figures a customer service may measure; the first four are computed from a contact
+    log."""
+
+    ANSWERED_WITHIN_TARGET = "answered-within-target"
+    RESPONSE_TIME_MEDIAN = "response-time-median"
+    RESPONSE_TIME_P90 = "response-time-p90"
+    COMPLAINT_HANDLING_TIME = "complaint-handling-time"
+    CUSTOMER_SATISFACTION = "customer-satisfaction"
+    FIRST_CONTACT_RESOLUTION = "first-contact-resolution"
+    ABANDONMENT_RATE = "abandonment-rate"

@@ -21,7 +21,7 @@ from .calls import (
     WrittenAcceptance,
 )
 from .manual import Manual
-from .process import ProcessDeclares
+from .process import ChannelsDeclare, KpiTargets, ProcessDeclares
 from .texts import DocumentContent, ScriptContent, ScriptForbidden, ScriptOpening
 
 __all__ = [
@@ -30,11 +30,13 @@ __all__ = [
     "CallFrequency",
     "CallerId",
     "CallingWindow",
+    "ChannelsDeclare",
     "Check",
     "ConfirmationDeadline",
     "DefersTo",
     "DoNotCallRequest",
     "DocumentContent",
+    "KpiTargets",
     "Manual",
     "MobileRestriction",
     "NixCheck",

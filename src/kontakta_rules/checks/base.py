@@ -75,6 +75,11 @@ class Check:
             raise TypeError(f"check kind {cls.kind!r} is defined twice")
         CHECK_KINDS[cls.kind] = cls
 
+    def lint(self) -> Iterator[tuple[str, Message]]:
+        """Problems the loader reports for this check: ``(path suffix, message)``; the suffix
+        is relative to the check (``.fields[1]``)."""
+        return iter(())
+
     def evaluate(self, subject: Any, context: Context) -> Verdict:
         """The verdict on ``subject``. Kinds without an evaluator yet raise NotImplementedError,
         which :func:`judge` turns into ``undetermined`` (never ``compliant``)."""
@@ -93,14 +98,17 @@ class Check:
             )
 
     def pattern_refs(self) -> Iterator[tuple[str, str]]:
-        """``(field name, pattern name)`` for every detection pattern this check uses."""
+        """``(path, pattern name)`` for every detection pattern this check uses; the path is
+        the field's name, with ``[i]`` for an item of a list (``required[1]``)."""
         for a in attrs.fields(type(self)):
             if not a.metadata.get(_PATTERN_META):
                 continue
             value = getattr(self, a.name)
-            for item in value if isinstance(value, tuple) else (value,):
-                if item is not None:
-                    yield a.name, str(getattr(item, "value", item))
+            if isinstance(value, tuple):
+                for i, item in enumerate(value):
+                    yield f"{a.name}[{i}]", str(getattr(item, "value", item))
+            elif value is not None:
+                yield a.name, str(getattr(value, "value", value))
 
     def parameter_refs(self) -> Iterator[tuple[str, str, ParameterSpec]]:
         """``(field name, parameter name, spec)`` for every parameter this check uses."""

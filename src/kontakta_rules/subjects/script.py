@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal, Self
 
 from attrs import frozen
 
@@ -92,25 +92,122 @@ class Script:
     def caller_utterances(self) -> Iterator[Utterance]:
         return (u for u in self.utterances if u.by_caller)
 
+    @classmethod
+    def parse(cls, text: str, name: str, lang: Lang) -> Script:
+        """A script or transcript from its text (see the module for the format)."""
+        lines = text.splitlines()
+        heads = [_LINE.match(line) for line in lines]
+        labelled = any(
+            m and m["label"] and m["label"].lower() in AGENT_LABELS | CUSTOMER_LABELS for m in heads
+        )
+        if not labelled:
+            return cls(name, lang, tuple(_paragraphs(lines)))
+        utterances: list[Utterance] = []
+        turn = -1
+        for number, (line, m) in enumerate(zip(lines, heads, strict=True), start=1):
+            label = m["label"].lower() if m and m["label"] else None
+            if label in AGENT_LABELS or label in CUSTOMER_LABELS:
+                assert m is not None
+                speaker: Speaker = "agent" if label in AGENT_LABELS else "customer"
+                stamp = m["ts"]
+                turn += 1
+                utterances.append(
+                    Utterance(
+                        len(utterances),
+                        turn,
+                        number,
+                        m.end(),
+                        line[m.end() :].rstrip(),
+                        speaker,
+                        _seconds(stamp) if stamp else None,
+                    )
+                )
+            elif line.strip() and utterances:
+                # a continuation line: its own utterance entry, same turn (speaker and time)
+                last = utterances[-1]
+                column = len(line) - len(line.lstrip())
+                utterances.append(
+                    Utterance(
+                        len(utterances),
+                        turn,
+                        number,
+                        column,
+                        line.strip(),
+                        last.speaker,
+                        last.at_seconds,
+                    )
+                )
+        return cls(name, lang, tuple(utterances))
+
+    @classmethod
+    def read(cls, path: Path | str, lang: Lang) -> Script:
+        """The script or transcript in a UTF-8 text file."""
+        path = Path(path)
+        return cls.parse(path.read_text(encoding="utf-8"), str(path), lang)
+
 
 @frozen
 class WrittenDocument:
-    """A written offer or a confirmation sent after a call."""
+    """A document sent to the consumer after a call, read line by line: one utterance per
+    non-empty line, each line its own turn. Use :class:`WrittenOffer` or
+    :class:`Confirmation`."""
 
+    kind: ClassVar[SubjectKind]
     name: str
     lang: Lang
-    kind: Literal["offer", "confirmation"]
     utterances: tuple[Utterance, ...]
     offer_category: str | None = None
+    """What is sold (``lottery`` and ``gaming`` are outside the Distance Contracts Act)."""
     purpose: Purpose = Purpose.SALES
     target: Target | None = Target.CONSUMER
 
     @property
     def subject_kind(self) -> SubjectKind:
-        return SubjectKind.OFFER if self.kind == "offer" else SubjectKind.CONFIRMATION
+        return self.kind
 
     def caller_utterances(self) -> Iterator[Utterance]:
         return iter(self.utterances)
+
+    @classmethod
+    def parse(cls, text: str, name: str, lang: Lang, *, offer_category: str | None = None) -> Self:
+        """The document from its text."""
+        lines = text.splitlines()
+        return cls(
+            name,
+            lang,
+            tuple(_paragraphs(lines, each_line_a_turn=True)),
+            offer_category=offer_category,
+        )
+
+    @classmethod
+    def read(cls, path: Path | str, lang: Lang, *, offer_category: str | None = None) -> Self:
+        """The document in a UTF-8 text file."""
+        path = Path(path)
+        return cls.parse(
+            path.read_text(encoding="utf-8"), str(path), lang, offer_category=offer_category
+        )
+
+
+@frozen
+class WrittenOffer(WrittenDocument):
+    """The written offer (anbud) the trader sends after a call it initiated; the contract is
+    made only if the consumer accepts it in writing."""
+
+    kind: ClassVar[SubjectKind] = SubjectKind.OFFER
+
+
+@frozen
+class Confirmation(WrittenDocument):
+    """The written confirmation of an agreement made on the phone."""
+
+    kind: ClassVar[SubjectKind] = SubjectKind.CONFIRMATION
+
+
+DOCUMENT_TYPES: dict[str, type[WrittenDocument]] = {
+    SubjectKind.OFFER.value: WrittenOffer,
+    SubjectKind.CONFIRMATION.value: Confirmation,
+}
+"""The document class for each document subject kind."""
 
 
 def _seconds(stamp: str) -> float:
@@ -119,53 +216,6 @@ def _seconds(stamp: str) -> float:
     for part in parts:
         total = total * 60 + float(part)
     return total
-
-
-def parse_script(text: str, name: str, lang: Lang) -> Script:
-    """A script or transcript from its text (see the module for the format)."""
-    lines = text.splitlines()
-    heads = [_LINE.match(line) for line in lines]
-    labelled = any(
-        m and m["label"] and m["label"].lower() in AGENT_LABELS | CUSTOMER_LABELS for m in heads
-    )
-    if not labelled:
-        return Script(name, lang, tuple(_paragraphs(lines)))
-    utterances: list[Utterance] = []
-    turn = -1
-    for number, (line, m) in enumerate(zip(lines, heads, strict=True), start=1):
-        label = m["label"].lower() if m and m["label"] else None
-        if label in AGENT_LABELS or label in CUSTOMER_LABELS:
-            assert m is not None
-            speaker: Speaker = "agent" if label in AGENT_LABELS else "customer"
-            stamp = m["ts"]
-            turn += 1
-            utterances.append(
-                Utterance(
-                    len(utterances),
-                    turn,
-                    number,
-                    m.end(),
-                    line[m.end() :].rstrip(),
-                    speaker,
-                    _seconds(stamp) if stamp else None,
-                )
-            )
-        elif line.strip() and utterances:
-            # a continuation line: its own utterance entry, same turn (speaker and time)
-            last = utterances[-1]
-            column = len(line) - len(line.lstrip())
-            utterances.append(
-                Utterance(
-                    len(utterances),
-                    turn,
-                    number,
-                    column,
-                    line.strip(),
-                    last.speaker,
-                    last.at_seconds,
-                )
-            )
-    return Script(name, lang, tuple(utterances))
 
 
 def _paragraphs(lines: list[str], *, each_line_a_turn: bool = False) -> Iterator[Utterance]:
@@ -181,24 +231,3 @@ def _paragraphs(lines: list[str], *, each_line_a_turn: bool = False) -> Iterator
         column = len(line) - len(line.lstrip())
         yield Utterance(index, turn, number, column, line.strip())
         index += 1
-
-
-def parse_document(
-    text: str, name: str, lang: Lang, kind: Literal["offer", "confirmation"]
-) -> WrittenDocument:
-    """A written offer or confirmation, one utterance per non-empty line."""
-    return WrittenDocument(
-        name, lang, kind, tuple(_paragraphs(text.splitlines(), each_line_a_turn=True))
-    )
-
-
-def read_script(path: Path | str, lang: Lang) -> Script:
-    path = Path(path)
-    return parse_script(path.read_text(encoding="utf-8"), str(path), lang)
-
-
-def read_document(
-    path: Path | str, lang: Lang, kind: Literal["offer", "confirmation"]
-) -> WrittenDocument:
-    path = Path(path)
-    return parse_document(path.read_text(encoding="utf-8"), str(path), lang, kind)
