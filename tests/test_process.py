@@ -190,6 +190,8 @@ def test_channels_declare_every_and_any() -> None:
     phone = Channel(ChannelKind.PHONE, on_contact_page=True)
     email = Channel(ChannelKind.EMAIL, on_contact_page=False)
     assert contact.evaluate(_review(channels=(phone,)), Context({})).outcome is Outcome.VIOLATION
+    # channels left out of the description are not known, not absent
+    assert contact.evaluate(_review(), Context({})).outcome is Outcome.UNDETERMINED
     v = contact.evaluate(_review(channels=(phone, email)), Context({}))
     assert v.outcome is Outcome.VIOLATION and "channels[1:email].on_contact_page" in v.evidence
     fixed = attrs.evolve(email, on_contact_page=True)

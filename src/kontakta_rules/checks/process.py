@@ -236,6 +236,9 @@ class ChannelsDeclare(Check):
         scope = _Scope(self.sectors, self.microenterprise_headcount, self.microenterprise_turnover)
         if (out := scope.verdict(process, context)) is not None:
             return out
+        if not process.channels:
+            # a customer service without any channel is not a description, it is a gap in it
+            return Verdict(Outcome.UNDETERMINED, Message("no channel is described"))
         missing = [k.value for k in self.kinds if k not in process.channel_kinds()]
         if missing:
             return Verdict(
@@ -244,8 +247,6 @@ class ChannelsDeclare(Check):
                 {"channels": [c.kind.value for c in process.channels]},
             )
         channels = [c for c in process.channels if not self.kinds or c.kind in self.kinds]
-        if not channels:
-            return Verdict(Outcome.VIOLATION, Message("no channel is described"))
         values = {
             f"channels[{i}:{c.kind.value}].{f}": getattr(c, f)
             for i, c in enumerate(process.channels)

@@ -198,6 +198,7 @@ class ServiceProcess:
 
     organisation: Organisation
     channels: tuple[Channel, ...] = ()
+    """The contact channels; none described means not known (channel rules are undetermined)."""
     phone_menu: PhoneMenu = field(factory=PhoneMenu)
     exchanges_can_be_saved: bool | None = None
     """Customers can save their chat and form exchanges, and are told how."""
