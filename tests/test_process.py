@@ -217,6 +217,9 @@ def test_a_ruleset_check_naming_a_field_that_does_not_exist_is_a_load_error() ->
     assert "complaints.proces is not a field" in problem[1].render("en")
     (problem,) = ChannelsDeclare(fields=("opening",)).lint()
     assert problem[0] == ".fields[0]"
+    half = ProcessDeclares(fields=("ai.used",), microenterprise_headcount="headcount")
+    (problem,) = half.lint()
+    assert problem[0] == ".microenterprise_turnover"
 
 
 # --------------------------------------------------------------------------- KPIs

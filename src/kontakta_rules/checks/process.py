@@ -68,6 +68,16 @@ def _turnover_ref() -> Any:
     return parameter_ref(ParameterType.NUMBER, Unit.EUR, optional=True)
 
 
+def _threshold_problems(
+    headcount: str | None, turnover: str | None
+) -> Iterator[tuple[str, Message]]:
+    if (headcount is None) != (turnover is None):
+        yield (
+            ".microenterprise_turnover" if turnover is None else ".microenterprise_headcount",
+            Message("the microenterprise exemption needs both the headcount and the turnover"),
+        )
+
+
 @frozen
 class _Scope:
     """Whom a process rule covers: sectors, and not microenterprises when the ruleset
@@ -176,6 +186,9 @@ class ProcessDeclares(Check):
         yield from _path_problems(self.absent, "absent", channel=False)
         if self.when is not None:
             yield from _path_problems([self.when], "when", channel=False)
+        yield from _threshold_problems(
+            self.microenterprise_headcount, self.microenterprise_turnover
+        )
 
     def evaluate(self, subject: ServiceReview, context: Context) -> Verdict:
         from ..subjects.service_process import value_at
@@ -230,6 +243,9 @@ class ChannelsDeclare(Check):
 
     def lint(self) -> Iterator[tuple[str, Message]]:
         yield from _path_problems(self.fields, "fields", channel=True)
+        yield from _threshold_problems(
+            self.microenterprise_headcount, self.microenterprise_turnover
+        )
 
     def evaluate(self, subject: ServiceReview, context: Context) -> Verdict:
         process = subject.process
