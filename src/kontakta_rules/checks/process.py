@@ -7,7 +7,7 @@ known. A check that needs an unknown statement is ``undetermined``, never ``comp
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from attrs import frozen
 
@@ -58,36 +58,31 @@ def _path_problems(
         yield f".{field}[{i}]" if field != "when" else ".when", problem
 
 
-def _headcount_ref() -> Any:
-    """The parameter holding the microenterprise headcount limit (fewer than: micro)."""
-    return parameter_ref(ParameterType.INTEGER, Unit.PERSONS, optional=True)
+@frozen(kw_only=True)
+class _Coverage:
+    """Whom a process rule covers: the ``sectors`` named (all when empty), and not
+    microenterprises when ``microenterprise_headcount`` and ``microenterprise_turnover`` name
+    the ruleset's thresholds. Shared by the process check kinds."""
 
+    sectors: tuple[Sector, ...] = ()
+    microenterprise_headcount: str | None = parameter_ref(
+        ParameterType.INTEGER, Unit.PERSONS, optional=True
+    )
+    """Fewer persons than this (and a small turnover or balance sheet): a microenterprise."""
+    microenterprise_turnover: str | None = parameter_ref(
+        ParameterType.NUMBER, Unit.EUR, optional=True
+    )
+    """Turnover or balance sheet at most this many euro (and few persons): a microenterprise."""
 
-def _turnover_ref() -> Any:
-    """The parameter holding the microenterprise turnover/balance-sheet limit (at most)."""
-    return parameter_ref(ParameterType.NUMBER, Unit.EUR, optional=True)
+    def _coverage_problems(self) -> Iterator[tuple[str, Message]]:
+        headcount, turnover = self.microenterprise_headcount, self.microenterprise_turnover
+        if (headcount is None) != (turnover is None):
+            yield (
+                ".microenterprise_turnover" if turnover is None else ".microenterprise_headcount",
+                Message("the microenterprise exemption needs both the headcount and the turnover"),
+            )
 
-
-def _threshold_problems(
-    headcount: str | None, turnover: str | None
-) -> Iterator[tuple[str, Message]]:
-    if (headcount is None) != (turnover is None):
-        yield (
-            ".microenterprise_turnover" if turnover is None else ".microenterprise_headcount",
-            Message("the microenterprise exemption needs both the headcount and the turnover"),
-        )
-
-
-@frozen
-class _Scope:
-    """Whom a process rule covers: sectors, and not microenterprises when the ruleset
-    defines them."""
-
-    sectors: tuple[Sector, ...]
-    headcount: str | None
-    turnover: str | None
-
-    def verdict(self, process: ServiceProcess, context: Context) -> Verdict | None:
+    def _uncovered(self, process: ServiceProcess, context: Context) -> Verdict | None:
         """A not-applicable or undetermined verdict when the rule does not (surely) cover the
         organisation; None when it does."""
         org = process.organisation
@@ -97,9 +92,10 @@ class _Scope:
                 Message("the {sector} sector is outside the rule", {"sector": org.sector.value}),
                 {"sector": org.sector.value},
             )
-        if self.headcount is None or self.turnover is None:
+        if self.microenterprise_headcount is None or self.microenterprise_turnover is None:
             return None
-        limit, money = context.value(self.headcount), context.value(self.turnover)
+        limit = context.value(self.microenterprise_headcount)
+        money = context.value(self.microenterprise_turnover)
         assert isinstance(limit, int) and isinstance(money, int | float)
         evidence = {
             "headcount": org.headcount,
@@ -162,7 +158,7 @@ def _plain(value: object) -> object:
 
 
 @frozen
-class ProcessDeclares(Check):
+class ProcessDeclares(_Coverage, Check):
     """The process description states each of ``fields`` (yes, a text, a non-empty list) and
     none of ``absent``. The rule applies only when the ``when`` statement is yes, when the
     process has a channel of one of ``when_channels``, to the ``sectors`` named, and not to
@@ -175,9 +171,6 @@ class ProcessDeclares(Check):
     absent: tuple[str, ...] = ()
     when: str | None = None
     when_channels: tuple[ChannelKind, ...] = ()
-    sectors: tuple[Sector, ...] = ()
-    microenterprise_headcount: str | None = _headcount_ref()
-    microenterprise_turnover: str | None = _turnover_ref()
 
     def lint(self) -> Iterator[tuple[str, Message]]:
         if not self.fields and not self.absent:
@@ -186,16 +179,13 @@ class ProcessDeclares(Check):
         yield from _path_problems(self.absent, "absent", channel=False)
         if self.when is not None:
             yield from _path_problems([self.when], "when", channel=False)
-        yield from _threshold_problems(
-            self.microenterprise_headcount, self.microenterprise_turnover
-        )
+        yield from self._coverage_problems()
 
     def evaluate(self, subject: ServiceReview, context: Context) -> Verdict:
         from ..subjects.service_process import value_at
 
         process = subject.process
-        scope = _Scope(self.sectors, self.microenterprise_headcount, self.microenterprise_turnover)
-        if (out := scope.verdict(process, context)) is not None:
+        if (out := self._uncovered(process, context)) is not None:
             return out
         if self.when_channels and not process.channel_kinds() & set(self.when_channels):
             return Verdict(
@@ -226,7 +216,7 @@ class ProcessDeclares(Check):
 
 
 @frozen
-class ChannelsDeclare(Check):
+class ChannelsDeclare(_Coverage, Check):
     """The process has a channel of each of ``kinds``, and every such channel (every channel
     when ``kinds`` is empty; at least one with ``quantifier = "any"``) states each of
     ``fields``. ``sectors`` and the microenterprise thresholds limit whom it covers, as for
@@ -237,20 +227,14 @@ class ChannelsDeclare(Check):
     fields: tuple[str, ...]
     kinds: tuple[ChannelKind, ...] = ()
     quantifier: Literal["every", "any"] = "every"
-    sectors: tuple[Sector, ...] = ()
-    microenterprise_headcount: str | None = _headcount_ref()
-    microenterprise_turnover: str | None = _turnover_ref()
 
     def lint(self) -> Iterator[tuple[str, Message]]:
         yield from _path_problems(self.fields, "fields", channel=True)
-        yield from _threshold_problems(
-            self.microenterprise_headcount, self.microenterprise_turnover
-        )
+        yield from self._coverage_problems()
 
     def evaluate(self, subject: ServiceReview, context: Context) -> Verdict:
         process = subject.process
-        scope = _Scope(self.sectors, self.microenterprise_headcount, self.microenterprise_turnover)
-        if (out := scope.verdict(process, context)) is not None:
+        if (out := self._uncovered(process, context)) is not None:
             return out
         if not process.channels:
             # a customer service without any channel is not a description, it is a gap in it
