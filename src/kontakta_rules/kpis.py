@@ -24,16 +24,14 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from attrs import frozen
 
 from .calendar import add_working_days
+from .checks.verdict import STOCKHOLM
 from .subjects.contact_log import Contact
 from .subjects.service_process import Duration, ServiceProcess, Target
 from .vocabulary import ChannelKind, HolidayCalendar, Kpi
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 Statistic = Literal["share-within-target", "median", "p90"]
 
