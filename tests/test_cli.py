@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from kontakta_rules.catalog import Catalog, bundled_rulesets_dir
-from kontakta_rules.cli import main
+from kontakta_rules.cli import help_pages, main
 
 DATA = Path(__file__).parent / "data"
 
@@ -290,3 +290,22 @@ def test_check_calls_with_a_bad_policy_is_unusable_input(tmp_path: Path) -> None
     _, _, calls = _files(tmp_path)
     code, _, err = run("check", "calls", calls, "--policy", str(DATA / "bad" / "unknown-key.toml"))
     assert code == 2 and err
+
+
+def test_help_and_argument_errors_speak_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--lang", "sv", "--format", "xml"]) == 2
+    err = capsys.readouterr().err
+    assert "användning: kontakta-rules list" in err
+    assert "fel: argumentet --format: ogiltigt val: 'xml'" in err
+    assert main(["list", "--lang=en", "--format", "xml"]) == 2
+    assert "error: argument --format: invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_help_pages_cover_every_command_in_both_languages() -> None:
+    sv, en = help_pages("sv"), help_pages("en")
+    assert sv.keys() == en.keys()
+    assert {"kontakta-rules check calls", "kontakta-rules decide"} <= sv.keys()
+    assert sv["kontakta-rules check calls"].startswith("användning: kontakta-rules check calls")
+    assert "flaggor:" in sv["kontakta-rules check calls"]
+    assert en["kontakta-rules check calls"].startswith("usage: kontakta-rules check calls")
+    assert all(max(len(line) for line in page.splitlines()) <= 88 for page in en.values())

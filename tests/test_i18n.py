@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
+from gettext import GNUTranslations
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kontakta_rules
-from kontakta_rules.i18n import Message, gettext, missing_translations, resolve_lang
+from kontakta_rules.i18n import (
+    Message,
+    compile_catalog,
+    format_date,
+    format_datetime,
+    format_duration,
+    format_list,
+    format_time,
+    format_weekday,
+    gettext,
+    missing_translations,
+    resolve_lang,
+    translations,
+)
 
 SRC = Path(kontakta_rules.__file__).parent
 KEYWORDS = {"Message": None, "N_": None, "_t": None, "_": None}
@@ -63,3 +82,71 @@ def test_resolve_lang(explicit: str | None, env: dict[str, str], want: str) -> N
 def test_resolve_lang_rejects_other_languages() -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         resolve_lang("de")
+
+
+def test_compiled_catalog_matches_its_source() -> None:
+    """A stale ``.mo`` (the ``.po`` edited after the last build) would show old Swedish."""
+    mo = SRC / "locale" / "sv" / "LC_MESSAGES" / "kontakta_rules.mo"
+    if not mo.exists():
+        pytest.skip("no compiled catalog in this checkout: messages are compiled in memory")
+    built = GNUTranslations(io.BytesIO(mo.read_bytes()))
+    fresh = GNUTranslations(io.BytesIO(compile_catalog("sv")))
+    assert built._catalog == fresh._catalog, "run `nox -s catalogs` to recompile the catalog"  # type: ignore[attr-defined]
+
+
+def test_translations_come_from_a_compiled_catalog() -> None:
+    assert isinstance(translations("sv"), GNUTranslations)
+    assert translations("sv").gettext("required field missing") == "obligatoriskt fält saknas"
+    assert gettext("required field missing", "en") == "required field missing"
+
+
+STOCKHOLM_2100 = dt.datetime(2026, 11, 24, 21, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+def test_datetimes_read_naturally_in_each_language() -> None:
+    assert format_datetime(STOCKHOLM_2100, "sv") == "tisdag 24 november 2026 kl. 21:00"
+    assert format_datetime(STOCKHOLM_2100, "en") == "Tuesday, 24 November 2026 at 9:00 PM"
+    utc = STOCKHOLM_2100.astimezone(dt.UTC)  # shown in Stockholm time, where rules judge it
+    assert format_datetime(utc, "sv") == "tisdag 24 november 2026 kl. 21:00"
+
+
+def test_dates_lists_weekdays_and_durations_per_language() -> None:
+    day = dt.date(2021, 7, 1)
+    assert (format_date(day, "sv"), format_date(day, "en")) == ("1 juli 2021", "1 July 2021")
+    assert format_date(day, "sv", weekday=True) == "torsdag 1 juli 2021"
+    assert format_list(["a", "b", "c"], "sv") == "a, b och c"
+    assert format_list(["a", "b", "c"], "en") == "a, b and c"
+    assert [format_weekday(i, "sv") for i in (0, 6)] == ["måndag", "söndag"]
+    assert [format_weekday(i, "en") for i in (0, 6)] == ["Monday", "Sunday"]
+    assert format_duration(5400, "sv") == "1,5 timmar"
+    assert format_duration(5400, "en") == "1.5 hours"
+    assert format_time(dt.time(8, 5), "sv") == "08:05"
+    assert format_time(dt.time(8, 5), "en") == "8:05 AM"
+
+
+def test_message_values_are_formatted_for_the_language() -> None:
+    m = Message("the person asked on {date} not to be called again", {"date": dt.date(2026, 3, 2)})
+    assert m.render("en") == "the person asked on 2 March 2026 not to be called again"
+    assert "2 mars 2026" in m.render("sv")
+    listed = Message("not said: {items}", {"items": ("agent-name", "recording-notice")})
+    assert listed.render("en").endswith("agent-name and recording-notice")
+    assert listed.render("sv").endswith("agent-name och recording-notice")
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2040, 12, 31),
+        timezones=st.just(ZoneInfo("Europe/Stockholm")),
+        allow_imaginary=False,
+    )
+)
+def test_formatted_datetime_shows_the_stockholm_wall_clock(moment: dt.datetime) -> None:
+    """Across DST changes the shown day and time are the Stockholm wall clock's."""
+    local = moment.astimezone(ZoneInfo("Europe/Stockholm"))
+    sv = format_datetime(moment.astimezone(dt.UTC), "sv")
+    assert sv.endswith(f" kl. {local:%H:%M}")
+    assert f" {local.day} " in sv and str(local.year) in sv
+    en = format_datetime(moment.astimezone(dt.UTC), "en")
+    hour = local.hour % 12 or 12
+    assert en.endswith(f" at {hour}:{local:%M} {'AM' if local.hour < 12 else 'PM'}")

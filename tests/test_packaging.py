@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kontakta_rules.catalog import bundled_rulesets_dir
+from kontakta_rules.i18n import gettext
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +48,7 @@ def test_wheel_carries_every_ruleset_file(wheel: Path) -> None:
         assert f"kontakta_rules/rulesets/{rel}" in names
     assert "kontakta_rules/py.typed" in names
     assert "kontakta_rules/locale/sv/LC_MESSAGES/kontakta_rules.po" in names
+    assert "kontakta_rules/locale/sv/LC_MESSAGES/kontakta_rules.mo" in names  # compiled by the hook
 
 
 @pytest.mark.slow
@@ -55,7 +57,9 @@ def test_installed_wheel_finds_its_rulesets(wheel: Path, tmp_path: Path) -> None
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import kontakta_rules.catalog as c; from kontakta_rules.catalog import Catalog;"
-        "print(c.bundled_rulesets_dir()); print(len(list(Catalog.default())))"
+        "print(c.bundled_rulesets_dir()); print(len(list(Catalog.default())));"
+        "from kontakta_rules import i18n; print(i18n._catalog_file('sv', '.mo').is_file());"
+        "print(repr(i18n.gettext('required field missing', 'sv')))"
     )
     result = subprocess.run(
         [
@@ -68,9 +72,12 @@ def test_installed_wheel_finds_its_rulesets(wheel: Path, tmp_path: Path) -> None
         text=True,
         check=True,
     )
-    where, count = result.stdout.split()
+    where, count, has_mo, translated = result.stdout.splitlines()
     assert Path(where).is_relative_to(site)
     assert int(count) == len(list((ROOT / "rulesets").glob("*/*.toml")))
+    assert has_mo == "True"  # the installed package reads the compiled catalog
+    assert translated == repr(gettext("required field missing", "sv"))
+    assert translated != repr("required field missing")
 
 
 def test_source_checkout_reads_the_top_level_folder() -> None:

@@ -66,3 +66,25 @@ def test_start_inclusive_end_exclusive(a: int, b: int, day: dt.date, holiday: bo
         assert not schedule.is_open(at(start - 1, 59), is_holiday=holiday)
     # the other kind of day has no ranges, so it is closed all day
     assert not schedule.is_open(at(start), is_holiday=not holiday)
+
+
+def test_schedules_read_per_language() -> None:
+    from kontakta_rules.render import format_schedule
+
+    s = parse_schedule(
+        {
+            "mon": ["09:00-20:00"],
+            "tue": ["09:00-20:00"],
+            "wed": ["09:00-20:00"],
+            "fri": ["09:00-12:00", "13:00-24:00"],
+            "holiday": ["10:00-14:00"],
+        }
+    )
+    assert format_schedule(s, "sv") == (
+        "måndag–onsdag 09:00–20:00; fredag 09:00–12:00, 13:00–midnatt; helgdagar 10:00–14:00"
+    )
+    assert format_schedule(s, "en") == (
+        "Monday–Wednesday 9:00 AM–8:00 PM; Friday 9:00 AM–12:00 PM, 1:00 PM–midnight; "
+        "holidays 10:00 AM–2:00 PM"
+    )
+    assert format_schedule(parse_schedule({}), "en") == "closed"

@@ -6,12 +6,14 @@ Exit status: 0 success; 1 a file is invalid (``validate``); 2 unusable input or 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
+import functools
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +23,7 @@ from .catalog import Catalog, CatalogError, parse_ref
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
 from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
-from .i18n import Message, gettext, resolve_lang
+from .i18n import N_, Message, gettext, resolve_lang, translations
 from .loading import (
     LoadError,
     Problem,
@@ -42,6 +44,37 @@ from .text import Lang
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
+HELP_WIDTH = 88
+
+# argparse's own messages (usage, headings, errors): translated by our catalog while the
+# command line runs (see _argparse_speaks)
+ARGPARSE_MSGIDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
+@contextlib.contextmanager
+def _argparse_speaks(lang: Lang) -> Iterator[None]:
+    """Let argparse's own messages speak ``lang`` while building and using a parser."""
+    catalog = translations(lang)
+    saved: tuple[Callable[..., str], Callable[..., str]] = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
+    argparse._ = catalog.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = catalog.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 def _parser(lang: Lang) -> argparse.ArgumentParser:
@@ -164,6 +197,25 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     )
     dec.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
     return p
+
+
+def help_pages(lang: Lang) -> dict[str, str]:
+    """The ``--help`` text of the program and of every command in ``lang``, keyed by the
+    command line that shows it (``kontakta-rules``, ``kontakta-rules check calls``, ...).
+    The CLI reference in the docs is generated from this, so it cannot drift."""
+    pages: dict[str, str] = {}
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        parser.formatter_class = functools.partial(argparse.HelpFormatter, width=HELP_WIDTH)
+        pages[parser.prog] = parser.format_help()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+
+    with _argparse_speaks(lang):
+        walk(_parser(lang))
+    return pages
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -346,10 +398,7 @@ def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
             out.write(f"  - {reason.get(lang)}\n")
         if decision.earliest:
             out.write(
-                Message("earliest allowed: {time}", {"time": decision.earliest.isoformat()}).render(
-                    lang
-                )
-                + "\n"
+                Message("earliest allowed: {time}", {"time": decision.earliest}).render(lang) + "\n"
             )
     return EXIT_OK if decision.allowed else EXIT_INVALID
 
@@ -366,14 +415,28 @@ _COMMANDS = {
 }
 
 
+def _lang_option(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    env_lang = resolve_lang()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:  # --help and argument errors already speak the language --lang asks for
+        early_lang = resolve_lang(_lang_option(argv))
+    except ValueError:
+        early_lang = resolve_lang()
     try:
-        args = _parser(env_lang).parse_args(argv)
+        with _argparse_speaks(early_lang):
+            args = _parser(early_lang).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
     lang = resolve_lang(args.lang)

@@ -1,7 +1,11 @@
-"""Messages in code, translated through gettext catalogs (English msgids, Swedish catalog).
+"""Messages in code, translated through gettext catalogs, and locale formatting with babel.
 
+Messages are English msgids; the Swedish catalog is ``locale/sv/LC_MESSAGES/kontakta_rules.po``,
+compiled to ``.mo`` when the package is built (``hatch_build.py``) and by ``nox -s catalogs``.
 Rule texts do not go through here: they live in the ruleset files as ``Text(sv, en)``.
-Messages are built lazily as :class:`Message` so one error can be shown in either language.
+Messages are built lazily as :class:`Message` so one error can be shown in either language;
+dates, times, lists and durations among its values are formatted for the language when it is
+rendered ("tisdag 24 november 2026 kl. 21:00" / "Tuesday, 24 November 2026 at 9:00 PM").
 The language comes from ``--lang``, else ``KONTAKTA_RULES_LANG``, else the locale
 environment (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``), else Swedish.
 """
@@ -10,44 +14,82 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gettext as _gettext
+import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
+from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
+from babel.lists import format_list as _babel_list
+from babel.messages.catalog import Catalog as _PoCatalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from .text import LANGUAGES, Lang, Text
 
 DEFAULT_LANG: Lang = "sv"
 DOMAIN = "kontakta_rules"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCALES: Mapping[Lang, str] = {"sv": "sv_SE", "en": "en_GB"}
+"""The babel locale of each language: day-month-year dates in both; English times are
+12-hour (``9:00 PM``) with the period in capitals, Swedish times 24-hour."""
+_TIME_PATTERNS: Mapping[Lang, tuple[str, str]] = {"sv": ("HH:mm", "sv_SE"), "en": ("h:mm a", "en")}
+
+
+def _catalog_file(lang: Lang, suffix: str) -> Traversable:
+    return files("kontakta_rules") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def read_catalog(lang: Lang) -> _PoCatalog:
+    """The source catalog (``.po``) of ``lang``: what translators edit."""
+    with _catalog_file(lang, ".po").open("rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+def compile_catalog(lang: Lang) -> bytes:
+    """``lang``'s ``.po`` compiled to ``.mo`` bytes (untranslated and fuzzy entries left out)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalog(lang))
+    return buffer.getvalue()
 
 
 @functools.cache
-def _catalog(lang: Lang) -> Mapping[str, str]:
-    """msgid -> translation for ``lang`` (English needs no catalog)."""
-    if lang == "en":
-        return {}
-    from babel.messages.pofile import read_po
+def translations(lang: Lang) -> _gettext.NullTranslations:
+    """The compiled catalog of ``lang``; English needs none (its msgids are the text).
 
-    po = files("kontakta_rules") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
-    return {
-        str(m.id): str(m.string)
-        for m in catalog
-        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-    }
+    A built package ships ``.mo`` files; a source checkout that was never built compiles
+    the ``.po`` in memory, so both read the same compiled form.
+    """
+    if lang == "en":
+        return _gettext.NullTranslations()
+    mo = _catalog_file(lang, ".mo")
+    data = mo.read_bytes() if mo.is_file() else compile_catalog(lang)
+    return _gettext.GNUTranslations(io.BytesIO(data))
 
 
 def gettext(msgid: str, lang: Lang) -> str:
     """``msgid`` in ``lang``; the English msgid when the catalog lacks it."""
-    return _catalog(lang).get(msgid, msgid)
+    return translations(lang).gettext(msgid)
 
 
-def missing_translations(msgids: list[str], lang: Lang = "sv") -> list[str]:
-    """The msgids that have no translation in ``lang``'s catalog."""
-    catalog = _catalog(lang)
-    return [m for m in msgids if not catalog.get(m)]
+def missing_translations(msgids: Iterable[str], lang: Lang = "sv") -> list[str]:
+    """The msgids that have no (non-fuzzy) translation in ``lang``'s ``.po`` catalog."""
+    if lang == "en":
+        return []
+    catalog = read_catalog(lang)
+    missing = []
+    for msgid in msgids:
+        entry = catalog.get(msgid)
+        if entry is None or not entry.string or entry.fuzzy:
+            missing.append(msgid)
+    return missing
 
 
 @frozen
@@ -83,11 +125,13 @@ class Message:
 
 def _localise(value: object, lang: Lang) -> object:
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return format_datetime(value, lang)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return format_date(value, lang)
+    if isinstance(value, dt.time):
+        return format_time(value, lang)
     if isinstance(value, tuple):
-        return ", ".join(str(_localise(v, lang)) for v in value)
+        return format_list([str(_localise(v, lang)) for v in value], lang)
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, Message):
@@ -123,3 +167,59 @@ def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None 
             if lang is not None:
                 return lang
     return DEFAULT_LANG
+
+
+# --------------------------------------------------------------------------- locale formatting
+
+
+def format_date(day: dt.date, lang: Lang, *, weekday: bool = False) -> str:
+    """``24 november 2026`` / ``24 November 2026``; with ``weekday`` the full form
+    (``tisdag 24 november 2026`` / ``Tuesday, 24 November 2026``)."""
+    return str(_babel_date(day, "full" if weekday else "long", locale=LOCALES[lang]))
+
+
+def format_time(moment: dt.time | dt.datetime, lang: Lang) -> str:
+    """``21:00`` / ``9:00 PM`` (an aware datetime is shown in Stockholm time)."""
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(STOCKHOLM)
+    pattern, locale = _TIME_PATTERNS[lang]
+    return str(_babel_time(moment, pattern, locale=locale))
+
+
+def format_datetime(moment: dt.datetime, lang: Lang) -> str:
+    """``tisdag 24 november 2026 kl. 21:00`` / ``Tuesday, 24 November 2026 at 9:00 PM``.
+
+    An aware moment is shown in Stockholm time, where every rule judges it; a naive one as is.
+    """
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(STOCKHOLM)
+    return gettext("{date} at {time}", lang).format(
+        date=format_date(moment.date(), lang, weekday=True), time=format_time(moment, lang)
+    )
+
+
+def format_weekday(index: int, lang: Lang) -> str:
+    """The name of a weekday, Monday = 0: ``måndag`` / ``Monday``."""
+    monday = dt.date(2024, 1, 1)  # a Monday
+    return str(_babel_date(monday + dt.timedelta(days=index), "EEEE", locale=LOCALES[lang]))
+
+
+def format_list(items: Iterable[str], lang: Lang, *, style: str = "standard") -> str:
+    """``a, b och c`` / ``a, b and c`` (``style="or"``: ``a, b eller c``)."""
+    return str(_babel_list(list(items), style=style, locale=LOCALES[lang]))
+
+
+def format_number(value: float, lang: Lang, *, decimals: int | None = None) -> str:
+    """``1 234,5`` / ``1,234.5`` (Swedish groups with a no-break space)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") if decimals is not None else None
+    return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+
+
+def format_duration(seconds: float, lang: Lang) -> str:
+    """A duration in the unit that reads best: minutes below an hour, hours below two days,
+    else days; one decimal, per locale (``1,5 timmar``, ``1.5 hours``)."""
+    locale = LOCALES[lang]
+    for limit, unit, size in ((3600, "duration-minute", 60), (172800, "duration-hour", 3600)):
+        if seconds < limit:
+            return str(format_unit(round(seconds / size, 1), unit, locale=locale))
+    return str(format_unit(round(seconds / 86400, 1), "duration-day", locale=locale))

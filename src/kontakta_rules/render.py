@@ -10,15 +10,19 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from babel.numbers import format_decimal
-from babel.units import format_unit
-
 from .canonical import fingerprint, to_data
 from .catalog import Catalog
 from .diff import RulesetDiff
-from .i18n import N_, Message
+from .i18n import (
+    N_,
+    Message,
+    format_duration,
+    format_number,
+    format_time,
+    format_weekday,
+)
 from .model import Finding, Parameter, Report, Rule, Ruleset
-from .schedule import WeeklySchedule
+from .schedule import TimeRange, WeeklySchedule
 from .text import Lang
 from .vocabulary import Basis, Heading, Layer, Outcome, Severity, Unit
 
@@ -190,13 +194,39 @@ def _wrap(text: str, indent: str) -> list[str]:
     ]
 
 
+def format_schedule(schedule: WeeklySchedule, lang: Lang) -> str:
+    """``måndag–fredag 09:00–20:00; lördag 10:00–16:00`` / ``Monday–Friday 9:00 AM–8:00 PM; ...``:
+    runs of days with the same hours together, closed days left out."""
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        last = day
+        while last + 1 < 7 and schedule.days[last + 1] == schedule.days[day]:
+            last += 1
+        if schedule.days[day]:
+            days = format_weekday(day, lang)
+            if last > day:
+                days += "–" + format_weekday(last, lang)
+            parts.append(f"{days} {_ranges(schedule.days[day], lang)}")
+        day = last + 1
+    if schedule.holiday:
+        parts.append(_t("holidays {hours}", lang, hours=_ranges(schedule.holiday, lang)))
+    return "; ".join(parts) or _t("closed", lang)
+
+
+def _ranges(ranges: tuple[TimeRange, ...], lang: Lang) -> str:
+    return ", ".join(
+        f"{format_time(r.start, lang)}–"
+        + (_t("midnight", lang) if r.end is None else format_time(r.end, lang))
+        for r in ranges
+    )
+
+
 def format_value(param: Parameter, lang: Lang) -> str:
     if param.value is None:
         return _t("no value: the organisation sets it in its policy overlay", lang)
     if isinstance(param.value, WeeklySchedule):
-        return ", ".join(
-            f"{day} {' '.join(ranges)}" for day, ranges in param.value.to_data().items()
-        ) or _t("closed", lang)
+        return format_schedule(param.value, lang)
     if isinstance(param.value, bool):
         return _t("yes", lang) if param.value else _t("no", lang)
     unit = f" {_t(UNIT_LABELS[param.unit], lang)}" if param.unit else ""
@@ -226,16 +256,13 @@ def _rule_lines(rule: Rule, rs: Ruleset, lang: Lang) -> list[str]:
     ]
     if refs:
         lines.append("      " + _t("Parameters: {list}", lang, list="; ".join(refs)))
-    if rule.effective_from or rule.effective_until:
+    start = rule.effective_from or rs.version
+    if rule.effective_until:
         lines.append(
-            "      "
-            + _t(
-                "In force: {start} – {end}",
-                lang,
-                start=(rule.effective_from or rs.version).isoformat(),
-                end=_iso(rule.effective_until) or "",
-            )
+            "      " + _t("In force: {start} – {end}", lang, start=start, end=rule.effective_until)
         )
+    elif rule.effective_from:
+        lines.append("      " + _t("In force from {start}", lang, start=start))
     lines.append("      " + _t("Source: {citation}", lang, citation=_citation(rule.citation)))
     for note in rule.source_notes:
         lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
@@ -258,9 +285,9 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
             lang,
             issuer=rs.issuer,
             layer=Message(LAYER_LABELS[rs.layer]),
-            start=rs.version.isoformat(),
-            end=_iso(valid_until) or Message(N_("until further notice")),
-            reviewed=rs.last_reviewed.isoformat(),
+            start=rs.version,
+            end=valid_until or Message(N_("until further notice")),
+            reviewed=rs.last_reviewed,
         )
     )
     if rs.version_precision != "day":
@@ -512,28 +539,15 @@ def _quotes(f: Finding, lang: Lang) -> list[str]:
     ]
 
 
-_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-
-
-def format_seconds(seconds: float, lang: Lang) -> str:
-    """A duration in the unit that reads best: minutes below an hour, hours below two days,
-    else days; one decimal, per locale (``1,5 timmar``, ``1.5 hours``)."""
-    locale = _LOCALES[lang]
-    for limit, unit, size in ((3600, "duration-minute", 60), (172800, "duration-hour", 3600)):
-        if seconds < limit:
-            return str(format_unit(round(seconds / size, 1), unit, locale=locale))
-    return str(format_unit(round(seconds / 86400, 1), "duration-day", locale=locale))
-
-
 def _kpi_line(k: KpiValue, lang: Lang) -> str:
     where = k.channel.value if k.channel else _t("complaints", lang)
     label = _t(KPI_LABELS[(k.kpi.value, k.statistic)], lang)
     if k.value is None:
         value = _t("no contacts", lang)
     elif k.is_share:
-        value = f"{format_decimal(k.value, format='#,##0.0', locale=_LOCALES[lang])} %"
+        value = f"{format_number(k.value, lang, decimals=1)} %"
     else:
-        value = format_seconds(k.value, lang)
+        value = format_duration(k.value, lang)
     line = f"  {where:<12} {label}: {value} (n={k.count})"
     if k.target is not None:
         share = k.target.share if k.target.share is not None else 100

@@ -73,7 +73,7 @@ class NixCheck(Check):
                 Outcome.UNDETERMINED,
                 Message(
                     "the register version of {updated} is dated after the call",
-                    {"updated": evidence.register_updated.isoformat()},
+                    {"updated": evidence.register_updated},
                 ),
                 {"register_updated": evidence.register_updated.isoformat()},
             )
@@ -90,7 +90,7 @@ class NixCheck(Check):
             day <= valid_until,
             N_("checked against the register version of {updated}, valid until {until}"),
             N_("the NIX check (register version of {updated}) was valid only until {until}"),
-            {"updated": facts["register_updated"], "until": facts["valid_until"]},
+            {"updated": evidence.register_updated, "until": valid_until},
             facts,
         )
 
@@ -191,7 +191,7 @@ class NixListed(Check):
                 reasons.append(
                     Message(
                         "the customer relationship started on {started}, after the call",
-                        {"started": customer.started.isoformat()},
+                        {"started": customer.started},
                     )
                 )
             elif subject.offer_category is None:
@@ -207,7 +207,7 @@ class NixListed(Check):
                 reasons.append(
                     Message(
                         "the customer relationship ended on {ended}, more than {months} months before the call",
-                        {"ended": customer.ended.isoformat(), "months": tail},
+                        {"ended": customer.ended, "months": tail},
                     )
                 )
             else:
@@ -232,7 +232,7 @@ class NixListed(Check):
                 reasons.append(
                     Message(
                         "the consent was given on {given}, after the call",
-                        {"given": consent.given_at.date().isoformat()},
+                        {"given": consent.given_at.astimezone(STOCKHOLM).date()},
                     )
                 )
             elif self.consent_requires_active_selection and not named:
@@ -246,7 +246,7 @@ class NixListed(Check):
                 reasons.append(
                     Message(
                         "the consent given on {given} has lapsed",
-                        {"given": consent.given_at.date().isoformat()},
+                        {"given": consent.given_at.astimezone(STOCKHOLM).date()},
                     )
                 )
             else:
@@ -406,7 +406,7 @@ class Recording(Check):
         if missing:
             return Verdict(
                 Outcome.VIOLATION,
-                Message("not recorded: {segments}", {"segments": ", ".join(missing)}),
+                Message("not recorded: {segments}", {"segments": tuple(missing)}),
                 {"missing": missing},
             )
         return Verdict(Outcome.COMPLIANT, Message("the required parts of the call were recorded"))
@@ -441,7 +441,7 @@ class OpeningDisclosure(Check):
         if missing:
             return Verdict(
                 Outcome.VIOLATION,
-                Message("not said: {items}", {"items": ", ".join(missing)}),
+                Message("not said: {items}", {"items": tuple(missing)}),
                 {"missing": missing},
             )
         if self.opening is not None:
@@ -453,7 +453,7 @@ class OpeningDisclosure(Check):
                     Outcome.VIOLATION,
                     Message(
                         "said only after the first {seconds} seconds: {items}",
-                        {"seconds": limit, "items": ", ".join(late)},
+                        {"seconds": limit, "items": tuple(late)},
                     ),
                     {"late": late},
                 )
@@ -540,7 +540,7 @@ class ConfirmationDeadline(Check):
             sent <= last,
             N_("confirmed on {sent}, by {last}"),
             N_("confirmed on {sent}, after the last day {last}"),
-            {"sent": facts["sent"], "last": facts["last_day"]},
+            {"sent": sent, "last": last},
             facts,
         )
 
@@ -560,11 +560,11 @@ class DoNotCallRequest(Check):
             return skip
         earlier = [t for t in subject.do_not_call_requests if t < subject.started_at]
         if earlier:
-            first = min(earlier).astimezone(STOCKHOLM).date().isoformat()
+            first = min(earlier).astimezone(STOCKHOLM).date()
             return Verdict(
                 Outcome.VIOLATION,
                 Message("the person asked on {date} not to be called again", {"date": first}),
-                {"requested": first},
+                {"requested": first.isoformat()},
             )
         return Verdict(Outcome.COMPLIANT, Message("no earlier request not to be called"))
 
@@ -590,8 +590,8 @@ def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> V
     evidence = {"local_time": local, "holiday": holiday, "window": schedule}
     return _judged(
         schedule.is_open(local, is_holiday=holiday),
-        N_("the call started at {time} Stockholm time, inside the window"),
-        N_("the call started at {time} Stockholm time, outside the window"),
+        N_("the call started {time} (Stockholm), inside the window"),
+        N_("the call started {time} (Stockholm), outside the window"),
         {"time": local},
         evidence,
     )
