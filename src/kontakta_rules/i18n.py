@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
@@ -204,7 +205,9 @@ def format_weekday(index: int, lang: Lang) -> str:
     return str(_babel_date(monday + dt.timedelta(days=index), "EEEE", locale=LOCALES[lang]))
 
 
-def format_list(items: Iterable[str], lang: Lang, *, style: str = "standard") -> str:
+def format_list(
+    items: Iterable[str], lang: Lang, *, style: Literal["standard", "or"] = "standard"
+) -> str:
     """``a, b och c`` / ``a, b and c`` (``style="or"``: ``a, b eller c``)."""
     return str(_babel_list(list(items), style=style, locale=LOCALES[lang]))
 
