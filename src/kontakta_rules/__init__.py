@@ -8,6 +8,7 @@ Start with :class:`Catalog`::
     print(nix.rule("listed-numbers").title.sv)
 """
 
+from ._version import __version__
 from .canonical import fingerprint
 from .catalog import Catalog, CatalogError, bundled_rulesets_dir
 from .conformance import ProcessReport
@@ -36,8 +37,6 @@ from .subjects.script import Confirmation, Script, WrittenOffer
 from .subjects.service_process import ServiceProcess
 from .text import Text
 from .vocabulary import Basis, Layer, Outcome, Severity, SubjectKind
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Basis",

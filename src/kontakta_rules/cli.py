@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from . import render
 from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
+from .conformance import ProcessReport
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
 from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
@@ -35,6 +36,14 @@ from .loading import (
 )
 from .model import RejectedInput, Report
 from .nix import NixRegister
+from .report import (
+    process_report_data,
+    process_report_text,
+    report_csv_rows,
+    report_data,
+    report_text,
+)
+from .report_html import process_report_html, report_html
 from .schema import SCHEMAS
 from .stacking import overlay_problems
 from .subjects.call_io import Item, read_call_records, record_from_data
@@ -44,6 +53,7 @@ from .text import Lang
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
+REPORT_FORMATS = ("text", "json", "csv", "html")
 HELP_WIDTH = 88
 
 # argparse's own messages (usage, headings, errors): translated by our catalog while the
@@ -81,6 +91,13 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     def _(msgid: str) -> str:
         return gettext(msgid, lang)
 
+    report_format = argparse.ArgumentParser(add_help=False)
+    report_format.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="text",
+        help=_("output format: text, JSON (versioned schema), CSV or a self-contained HTML page"),
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--lang",
@@ -131,23 +148,19 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("check subjects against the rules"))
     what = check.add_subparsers(dest="subject", required=True, metavar="SUBJECT")
     calls = what.add_parser(
-        "calls", parents=[common, stack], help=_("audit call records (.jsonl or .csv)")
+        "calls",
+        parents=[common, stack, report_format],
+        help=_("audit call records (.jsonl or .csv)"),
     )
     calls.add_argument("file", type=Path, metavar="FILE")
-    calls.add_argument(
-        "--format", choices=["text", "json", "csv"], default="text", help=_("output format")
-    )
 
-    texts = argparse.ArgumentParser(add_help=False, parents=[policy])
+    texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
     texts.add_argument("file", type=Path, metavar="FILE")
     texts.add_argument(
         "--at",
         type=dt.date.fromisoformat,
         metavar="DATE",
         help=_("judge by the rules in force on this day (default: today)"),
-    )
-    texts.add_argument(
-        "--format", choices=["text", "json"], default="text", help=_("output format")
     )
     what.add_parser(
         "script",
@@ -319,16 +332,26 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     if args.subject != "calls":
         return _cmd_check_text(args, lang, out)
     evaluator = _evaluator(args)
-    report = evaluator.evaluate(_progress(read_call_records(args.file), sys.stderr))
-    if args.format == "json":
-        _print_json(render.report_data(report, lang), out)
-    elif args.format == "csv":
-        csv.writer(out, lineterminator="\n").writerows(render.report_csv_rows(report, lang))
-    else:
-        out.write(render.report_text(report, lang))
-    if report.rejected:
+    result = evaluator.evaluate(_progress(read_call_records(args.file), sys.stderr))
+    _write_report(result, args.format, lang, out)
+    if result.rejected:
         return EXIT_USAGE
-    return EXIT_INVALID if report.has_violation else EXIT_OK
+    return EXIT_INVALID if result.has_violation else EXIT_OK
+
+
+def _write_report(result: Report | ProcessReport, fmt: str, lang: Lang, out: TextIO) -> None:
+    findings = result.report if isinstance(result, ProcessReport) else result
+    if fmt == "csv":
+        csv.writer(out, lineterminator="\n").writerows(report_csv_rows(findings, lang))
+    elif isinstance(result, ProcessReport):
+        if fmt == "json":
+            _print_json(process_report_data(result, lang), out)
+        else:
+            out.write((process_report_html if fmt == "html" else process_report_text)(result, lang))
+    elif fmt == "json":
+        _print_json(report_data(result, lang), out)
+    else:
+        out.write((report_html if fmt == "html" else report_text)(result, lang))
 
 
 def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
@@ -336,10 +359,7 @@ def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO) -> int
     contacts, rejected = read_contacts(args.contacts) if args.contacts else (None, ())
     evaluator = ProcessEvaluator(on=args.at, **_policy_options(args))
     result = evaluator.check(process, contacts, rejected)
-    if args.format == "json":
-        _print_json(render.process_report_data(result, lang), out)
-    else:
-        out.write(render.process_report_text(result, lang))
+    _write_report(result, args.format, lang, out)
     if rejected:
         return EXIT_USAGE
     return EXIT_INVALID if result.has_violation else EXIT_OK
@@ -360,12 +380,9 @@ def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
             text, str(args.file), lang, offer_category=args.offer_category
         )
     evaluator = TextEvaluator(subject.subject_kind, on=args.at, **_policy_options(args))
-    report = evaluator.check(subject)
-    if args.format == "json":
-        _print_json(render.report_data(report, lang), out)
-    else:
-        out.write(render.report_text(report, lang))
-    return EXIT_INVALID if report.has_violation else EXIT_OK
+    result = evaluator.check(subject)
+    _write_report(result, args.format, lang, out)
+    return EXIT_INVALID if result.has_violation else EXIT_OK
 
 
 def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
@@ -387,7 +404,7 @@ def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
                 "allowed": decision.allowed,
                 "earliest": decision.earliest.isoformat() if decision.earliest else None,
                 "reasons": [r.get(lang) for r in decision.reasons],
-                "findings": render.report_data(Report(decision.findings), lang)["findings"],
+                "findings": report_data(Report(decision.findings), lang)["findings"],
             },
             out,
         )

@@ -301,6 +301,7 @@ def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
         check_kind=rule.check.kind,
         heading=rule.heading,
         title=rule.title,
+        text=rule.text,
     )
 
 

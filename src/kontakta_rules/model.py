@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Literal
 
@@ -211,6 +212,13 @@ class RuleRef:
     check_kind: str = ""
     heading: Heading | None = None
     title: Text | None = None
+    text: Text | None = None
+    """The rule's wording, so a report can quote the rule behind each finding."""
+
+    @property
+    def ref(self) -> str:
+        """``ruleset-id@version/rule-id``: how reports name the rule."""
+        return f"{self.ruleset_id}@{self.ruleset_version.isoformat()}/{self.rule_id}"
 
 
 @frozen
@@ -274,6 +282,17 @@ class Report:
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for f in self.findings if f.outcome is outcome)
+
+    def by_rule(self) -> dict[RuleRef, Counter[Outcome]]:
+        """Outcome counts per rule, law first (then register, industry, practice and the
+        organisation), then by ruleset, version and rule id."""
+        counts: dict[RuleRef, Counter[Outcome]] = {}
+        for f in self.findings:
+            counts.setdefault(f.rule, Counter())[f.outcome] += 1
+        order = sorted(
+            counts, key=lambda r: (r.layer.rank, r.ruleset_id, r.ruleset_version, r.rule_id)
+        )
+        return {r: counts[r] for r in order}
 
     @property
     def has_violation(self) -> bool:

@@ -1,4 +1,5 @@
-"""Render catalog listings, rulesets and diffs as text (sv/en) or JSON-able data.
+"""Render catalog listings, rulesets and diffs as text (sv/en) or JSON-able data, and the
+labels every rendering shares (reports: :mod:`kontakta_rules.report`).
 
 Rendering never decides: it shows what the model and the catalog hold.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .canonical import fingerprint, to_data
@@ -16,19 +17,16 @@ from .diff import RulesetDiff
 from .i18n import (
     N_,
     Message,
-    format_duration,
-    format_number,
     format_time,
     format_weekday,
 )
-from .model import Finding, Parameter, Report, Rule, Ruleset
+from .model import Parameter, Rule, Ruleset
 from .schedule import TimeRange, WeeklySchedule
 from .text import Lang
-from .vocabulary import Basis, Heading, Layer, Outcome, Severity, Unit
+from .vocabulary import Basis, Heading, Layer, Severity, Unit
 
 if TYPE_CHECKING:
-    from .conformance import ProcessReport
-    from .kpis import KpiValue
+    pass
 
 LAYER_LABELS = {
     Layer.LAW: N_("law"),
@@ -403,227 +401,3 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
 def _value(param_data: dict[str, Any], lang: Lang) -> str:
     value = param_data.get("value")
     return _t("(no value)", lang) if value is None else str(value)
-
-
-# --------------------------------------------------------------------------- reports
-
-REPORT_SCHEMA_VERSION = 1
-OUTCOME_LABELS = {
-    Outcome.COMPLIANT: N_("compliant"),
-    Outcome.VIOLATION: N_("violation"),
-    Outcome.NOT_APPLICABLE: N_("not applicable"),
-    Outcome.UNDETERMINED: N_("undetermined"),
-}
-REPORT_CSV_COLUMNS = (
-    "subject_id",
-    "outcome",
-    "ruleset_id",
-    "ruleset_version",
-    "rule_id",
-    "layer",
-    "severity",
-    "message",
-    "citation_url",
-    "missing_parameters",
-    "fingerprint",
-)
-
-
-def report_data(report: Report, lang: Lang) -> dict[str, Any]:
-    """A report as JSON-able data (``schema_version`` says which layout)."""
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "language": lang,
-        "counts": {o.value: report.count(o) for o in Outcome},
-        "rejected": [
-            {"source": r.source, "line": r.line, "reason": r.reason.get(lang)}
-            for r in report.rejected
-        ],
-        "findings": [
-            {
-                "subject_id": f.subject_id,
-                "outcome": f.outcome.value,
-                "ruleset": {
-                    "id": f.ruleset_id,
-                    "version": f.ruleset_version.isoformat(),
-                    "fingerprint": f.fingerprint,
-                    "layer": f.layer.value,
-                },
-                "rule_id": f.rule_id,
-                "severity": f.severity.value,
-                "message": f.message.get(lang),
-                "citation": to_data(f.citation),
-                "evidence": to_data(dict(f.evidence)),
-                "missing_parameters": list(f.missing_parameters),
-            }
-            for f in report.findings
-        ],
-    }
-
-
-def report_csv_rows(report: Report, lang: Lang) -> list[list[str]]:
-    rows = [list(REPORT_CSV_COLUMNS)]
-    for f in report.findings:
-        rows.append(
-            [
-                f.subject_id,
-                f.outcome.value,
-                f.ruleset_id,
-                f.ruleset_version.isoformat(),
-                f.rule_id,
-                f.layer.value,
-                f.severity.value,
-                f.message.get(lang),
-                f.citation.url,
-                ";".join(f.missing_parameters),
-                f.fingerprint,
-            ]
-        )
-    return rows
-
-
-def report_text(report: Report, lang: Lang) -> str:
-    counts = ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome)
-    subjects = len({f.subject_id for f in report.findings})
-    lines = [
-        _t(
-            "{subjects} records evaluated, {rejected} rejected",
-            lang,
-            subjects=subjects,
-            rejected=len(report.rejected),
-        ),
-        counts,
-        "",
-    ]
-    lines += _rejected_lines(report, lang)
-    for f in report.findings:
-        if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED):
-            lines.append(
-                f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} {f.ruleset_id}@{f.ruleset_version.isoformat()}/{f.rule_id}: {f.message.get(lang)}"
-            )
-            lines.extend(f"    {q}" for q in _quotes(f, lang))
-            lines.append(f"    {_citation(f.citation)}")
-    return "\n".join(lines) + "\n"
-
-
-def _rejected_lines(report: Report, lang: Lang) -> list[str]:
-    return [
-        _t(
-            "rejected: {source} line {line}: {reason}",
-            lang,
-            source=r.source,
-            line=r.line,
-            reason=r.reason.get(lang),
-        )
-        for r in report.rejected
-    ]
-
-
-def _quotes(f: Finding, lang: Lang) -> list[str]:
-    """Where a text check found what it quotes: line, character span and the words."""
-    found = f.evidence.get("found")
-    if not isinstance(found, Mapping):
-        return []
-    return [
-        _t(
-            "{name}: line {line}, characters {start}–{end}: “{quote}”",
-            lang,
-            name=name,
-            line=hit["line"],
-            start=hit["start"] + 1,
-            end=hit["end"],
-            quote=hit["quote"],
-        )
-        for name, hit in found.items()
-        if isinstance(hit, Mapping)
-    ]
-
-
-def _kpi_line(k: KpiValue, lang: Lang) -> str:
-    where = k.channel.value if k.channel else _t("complaints", lang)
-    label = _t(KPI_LABELS[(k.kpi.value, k.statistic)], lang)
-    if k.value is None:
-        value = _t("no contacts", lang)
-    elif k.is_share:
-        value = f"{format_number(k.value, lang, decimals=1)} %"
-    else:
-        value = format_duration(k.value, lang)
-    line = f"  {where:<12} {label}: {value} (n={k.count})"
-    if k.target is not None:
-        share = k.target.share if k.target.share is not None else 100
-        verdict = {True: N_("met"), False: N_("missed"), None: N_("not measured")}[k.met]
-        line += " · " + _t(
-            "target {share} % within {within}: {verdict}",
-            lang,
-            share=share,
-            within=k.target.within.message(),
-            verdict=_t(verdict, lang),
-        )
-        if k.pending:
-            line += " · " + _t("{n} still within their time", lang, n=k.pending)
-    return line
-
-
-def process_report_text(result: ProcessReport, lang: Lang) -> str:
-    """A conformance report for reading: counts, a summary per heading, the gaps ordered by
-    layer, and the KPIs measured in the contact log."""
-    report, review = result.report, result.review
-    lines = [
-        _t("Conformance of {name}", lang, name=review.name),
-        ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome),
-        "",
-        _t("By heading", lang),
-    ]
-    for heading, counts in result.by_heading().items():
-        cells = " · ".join(f"{_t(OUTCOME_LABELS[o], lang)} {counts[o]}" for o in Outcome)
-        lines.append(f"  {_t(HEADING_LABELS[heading], lang):<26} {cells}")
-    gaps = result.gaps()
-    lines += ["", _t("Gaps, law first ({count})", lang, count=len(gaps))]
-    for n, f in enumerate(gaps, start=1):
-        title = f.rule.title.get(lang) if f.rule.title else f.rule_id
-        lines.append(
-            f"{n:>3}. {_t(OUTCOME_LABELS[f.outcome], lang).upper()} "
-            f"[{_t(LAYER_LABELS[f.layer], lang)} · {_t(SEVERITY_LABELS[f.severity], lang)}] "
-            f"{title}"
-        )
-        lines.append(f"     {f.ruleset_id}@{f.ruleset_version.isoformat()}/{f.rule_id}")
-        lines.extend(_wrap(f.message.get(lang), "     "))
-        lines.append(f"     {_citation(f.citation)}")
-    if review.contacts is not None:
-        lines += [
-            "",
-            _t(
-                "KPIs from the contact log: {count} contacts, {rejected} rows rejected",
-                lang,
-                count=len(review.contacts),
-                rejected=len(report.rejected),
-            ),
-        ]
-        lines += [_kpi_line(k, lang) for k in review.kpis] or [
-            "  " + _t("the process declares no KPIs or targets to compute", lang)
-        ]
-    lines += _rejected_lines(report, lang)
-    return "\n".join(lines) + "\n"
-
-
-def process_report_data(result: ProcessReport, lang: Lang) -> dict[str, Any]:
-    """:func:`report_data` with the summary per heading, the gaps in order and the KPIs."""
-    data = report_data(result.report, lang)
-    data["headings"] = {
-        h.value: {o.value: counts[o] for o in Outcome} for h, counts in result.by_heading().items()
-    }
-    data["gaps"] = [
-        {
-            "ruleset": f.ruleset_id,
-            "version": f.ruleset_version.isoformat(),
-            "rule_id": f.rule_id,
-            "layer": f.layer.value,
-            "severity": f.severity.value,
-            "outcome": f.outcome.value,
-        }
-        for f in result.gaps()
-    ]
-    contacts = result.review.contacts
-    data["contacts"] = None if contacts is None else len(contacts)
-    data["kpis"] = [k.as_evidence() for k in result.review.kpis]
-    return data

@@ -18,7 +18,7 @@ from .checks import CHECK_KINDS, Check
 from .model import Overlay, ParameterValue, Ruleset
 from .schedule import SCHEDULE_KEYS
 from .text import Text
-from .vocabulary import ParameterType
+from .vocabulary import Layer, ParameterType
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -159,9 +159,168 @@ def service_process_schema() -> dict[str, Any]:
     return _document(ServiceProcess, "kontakta_rules customer-service process description")
 
 
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of a report (``check ... --format json``), layout ``schema_version`` 1.
+
+    Written out by hand: a report is output, not a file the model loads. A test validates
+    every report the CLI writes against it, so the two cannot drift apart.
+    """
+    from .report import REPORT_SCHEMA_VERSION
+    from .vocabulary import Heading, Outcome, Severity
+
+    layers = [layer.value for layer in Layer]
+    outcomes = [o.value for o in Outcome]
+    counts = {
+        "type": "object",
+        "description": "How many findings had each outcome.",
+        "properties": {o: {"type": "integer", "minimum": 0} for o in outcomes},
+        "required": outcomes,
+        "additionalProperties": False,
+    }
+    ruleset = {
+        "type": "object",
+        "description": "The ruleset version a rule belongs to, with its fingerprint and layer.",
+        "properties": {
+            "id": {"type": "string"},
+            "version": {"type": "string", "format": "date"},
+            "fingerprint": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+            "layer": {"enum": layers},
+        },
+        "required": ["id", "version", "fingerprint", "layer"],
+        "additionalProperties": False,
+    }
+    citation = {
+        "type": "object",
+        "properties": {
+            "document": {"type": "string"},
+            "url": {"type": "string"},
+            "section": {"type": ["string", "null"]},
+        },
+        "required": ["document", "url"],
+        "additionalProperties": False,
+    }
+    text = {"type": ["string", "null"]}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "kontakta_rules report",
+        "description": "What `kontakta-rules check ... --format json` writes. Texts are in "
+        "`language`; identifiers and evidence are language-neutral. A new `schema_version` "
+        "is issued only for changes that break readers; fields may be added within a version.",
+        "type": "object",
+        "properties": {
+            "schema_version": {"const": REPORT_SCHEMA_VERSION},
+            "generator": {
+                "type": "object",
+                "properties": {"name": {"const": "kontakta-rules"}, "version": {"type": "string"}},
+                "required": ["name", "version"],
+            },
+            "language": {"enum": ["sv", "en"]},
+            "subjects": {"type": "integer", "minimum": 0, "description": "Subjects judged."},
+            "counts": counts,
+            "rejected": {
+                "type": "array",
+                "description": "Input lines that could not be judged, with the reason.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "source": {"type": "string"},
+                        "line": {"type": "integer", "minimum": 0},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["source", "line", "reason"],
+                    "additionalProperties": False,
+                },
+            },
+            "rules": {
+                "type": "array",
+                "description": "Every rule with findings, law first, with its text and counts.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "ref": {"type": "string", "description": "ruleset@version/rule"},
+                        "ruleset": ruleset,
+                        "rule_id": {"type": "string"},
+                        "title": text,
+                        "text": text,
+                        "severity": {"enum": [v.value for v in Severity]},
+                        "check_kind": {"type": "string"},
+                        "citation": citation,
+                        "counts": counts,
+                    },
+                    "required": ["ref", "ruleset", "rule_id", "severity", "citation", "counts"],
+                    "additionalProperties": False,
+                },
+            },
+            "findings": {
+                "type": "array",
+                "description": "One per rule and subject.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "subject_id": {"type": "string"},
+                        "outcome": {"enum": outcomes},
+                        "ruleset": ruleset,
+                        "rule_id": {"type": "string"},
+                        "severity": {"enum": [v.value for v in Severity]},
+                        "message": {"type": "string"},
+                        "citation": citation,
+                        "evidence": {"type": "object", "description": "The facts judged."},
+                        "missing_parameters": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": [
+                        "subject_id",
+                        "outcome",
+                        "ruleset",
+                        "rule_id",
+                        "severity",
+                        "message",
+                        "citation",
+                        "evidence",
+                        "missing_parameters",
+                    ],
+                    "additionalProperties": False,
+                },
+            },
+            "headings": {
+                "type": "object",
+                "description": "Process reports only: outcome counts per heading.",
+                "propertyNames": {"enum": [h.value for h in Heading]},
+                "additionalProperties": counts,
+            },
+            "gaps": {
+                "type": "array",
+                "description": "Process reports only: violations and undetermined rules, "
+                "law first.",
+                "items": {"type": "object"},
+            },
+            "contacts": {
+                "type": ["integer", "null"],
+                "description": "Process reports only: contacts in the log (null: no log).",
+            },
+            "kpis": {
+                "type": "array",
+                "description": "Process reports only: the KPIs computed from the contact log.",
+                "items": {"type": "object"},
+            },
+        },
+        "required": [
+            "schema_version",
+            "generator",
+            "language",
+            "subjects",
+            "counts",
+            "rejected",
+            "rules",
+            "findings",
+        ],
+        "additionalProperties": False,
+    }
+
+
 SCHEMAS = {
     "ruleset": ruleset_schema,
     "overlay": overlay_schema,
     "call-record": call_record_schema,
     "service-process": service_process_schema,
+    "report": report_schema,
 }
