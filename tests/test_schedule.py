@@ -88,3 +88,10 @@ def test_schedules_read_per_language() -> None:
         "holidays 10:00 AM–2:00 PM"
     )
     assert format_schedule(parse_schedule({}), "en") == "closed"
+
+
+def test_schedule_errors_speak_both_languages() -> None:
+    with pytest.raises(ScheduleError) as info:
+        parse_schedule({"tue": ["20:00-09:00"]})
+    assert info.value.message.render("en") == "the range '20:00-09:00' ends before it starts"
+    assert info.value.message.render("sv") == "intervallet '20:00-09:00' slutar innan det börjar"

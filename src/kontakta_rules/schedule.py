@@ -17,6 +17,8 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
+from .i18n import Message
+
 DAY_KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHEDULE_KEYS: tuple[str, ...] = (*DAY_KEYS, "holiday")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
@@ -25,8 +27,9 @@ _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 class ScheduleError(ValueError):
     """A schedule value that cannot be read; ``path`` is relative to the schedule."""
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+    def __init__(self, path: str, message: Message) -> None:
+        english = message.render("en")
+        super().__init__(f"{path}: {english}" if path else english)
         self.path = path
         self.message = message
 
@@ -81,33 +84,45 @@ def _parse_time(text: str, *, allow_24: bool) -> dt.time | None:
 
 def parse_range(text: object, path: str = "") -> TimeRange:
     if not isinstance(text, str):
-        raise ScheduleError(path, 'expected a time range string like "09:00-20:00"')
+        raise ScheduleError(path, Message('expected a time range string like "09:00-20:00"'))
     m = _RANGE.match(text.strip())
     if not m:
-        raise ScheduleError(path, f'expected a time range like "09:00-20:00", got {text!r}')
+        raise ScheduleError(
+            path,
+            Message('expected a time range like "09:00-20:00", got {got}', {"got": repr(text)}),
+        )
     try:
         start = _parse_time(f"{m[1]}:{m[2]}", allow_24=False)
         end = _parse_time(f"{m[3]}:{m[4]}", allow_24=True)
     except ValueError:
-        raise ScheduleError(path, f"not a valid time of day in {text!r}") from None
+        raise ScheduleError(
+            path, Message("not a valid time of day in {got}", {"got": repr(text)})
+        ) from None
     assert start is not None
     if end is not None and end <= start:
-        raise ScheduleError(path, f"the range {text!r} ends before it starts")
+        raise ScheduleError(
+            path, Message("the range {got} ends before it starts", {"got": repr(text)})
+        )
     return TimeRange(start, end)
 
 
 def parse_schedule(data: object) -> WeeklySchedule:
     """Read a schedule from its file form; raises :class:`ScheduleError` naming the key."""
     if not isinstance(data, Mapping):
-        raise ScheduleError("", "expected a table of day keys (mon, tue, ..., sun, holiday)")
+        raise ScheduleError(
+            "", Message("expected a table of day keys (mon, tue, ..., sun, holiday)")
+        )
     unknown = sorted(set(data) - set(SCHEDULE_KEYS))
     if unknown:
-        raise ScheduleError(str(unknown[0]), f"unknown day key; use {', '.join(SCHEDULE_KEYS)}")
+        raise ScheduleError(
+            str(unknown[0]),
+            Message("unknown day key; use {keys}", {"keys": ", ".join(SCHEDULE_KEYS)}),
+        )
 
     def ranges(key: str) -> tuple[TimeRange, ...]:
         value = data.get(key, [])
         if not isinstance(value, list | tuple):
-            raise ScheduleError(key, 'expected a list of ranges like ["09:00-20:00"]')
+            raise ScheduleError(key, Message('expected a list of ranges like ["09:00-20:00"]'))
         return tuple(parse_range(item, f"{key}[{i}]") for i, item in enumerate(value))
 
     return WeeklySchedule(days=tuple(ranges(k) for k in DAY_KEYS), holiday=ranges("holiday"))
