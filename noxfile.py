@@ -41,10 +41,10 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
-@nox.session
-def catalogs(session: nox.Session) -> None:
-    """Extract messages from the code and update the Swedish catalog (then translate it)."""
-    session.install("babel>=2.16")
+BABEL = "babel>=2.16"
+
+
+def _extract(session: nox.Session) -> None:
     session.run(
         "pybabel",
         "extract",
@@ -53,17 +53,13 @@ def catalogs(session: nox.Session) -> None:
         "-o",
         POT,
         "--no-location",
-        "-k",
-        "Message",
-        "-k",
-        "N_",
-        "-k",
-        "_t",
-        "-k",
-        "_",
         "--omit-header",
+        *(arg for keyword in ("Message", "N_", "_t", "_") for arg in ("-k", keyword)),
         "src/kontakta_rules",
     )
+
+
+def _update(session: nox.Session) -> None:
     session.run(
         "pybabel",
         "update",
@@ -78,3 +74,37 @@ def catalogs(session: nox.Session) -> None:
         "--no-fuzzy-matching",
         "--ignore-obsolete",
     )
+
+
+def _compile(session: nox.Session) -> None:
+    session.run("pybabel", "compile", "-D", "kontakta_rules", "-d", LOCALE_DIR, "--statistics")
+
+
+@nox.session(name="catalog-extract", default=False)
+def catalog_extract(session: nox.Session) -> None:
+    """Extract the messages in code into the template (locale/kontakta_rules.pot)."""
+    session.install(BABEL)
+    _extract(session)
+
+
+@nox.session(name="catalog-update", default=False)
+def catalog_update(session: nox.Session) -> None:
+    """Merge the template into the Swedish catalog (new msgids arrive untranslated)."""
+    session.install(BABEL)
+    _update(session)
+
+
+@nox.session(name="catalog-compile", default=False)
+def catalog_compile(session: nox.Session) -> None:
+    """Compile the Swedish catalog to .mo (builds do this too, through hatch_build.py)."""
+    session.install(BABEL)
+    _compile(session)
+
+
+@nox.session(default=False)
+def catalogs(session: nox.Session) -> None:
+    """Extract, update and compile in one go; then translate what the update added."""
+    session.install(BABEL)
+    _extract(session)
+    _update(session)
+    _compile(session)

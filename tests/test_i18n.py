@@ -26,6 +26,7 @@ from kontakta_rules.i18n import (
     format_weekday,
     gettext,
     missing_translations,
+    read_catalog,
     resolve_lang,
     translations,
 )
@@ -92,6 +93,11 @@ def test_compiled_catalog_matches_its_source() -> None:
     built = GNUTranslations(io.BytesIO(mo.read_bytes()))
     fresh = GNUTranslations(io.BytesIO(compile_catalog("sv")))
     assert built._catalog == fresh._catalog, "run `nox -s catalogs` to recompile the catalog"  # type: ignore[attr-defined]
+
+
+def test_the_catalog_header_is_not_fuzzy() -> None:
+    """pybabel compiles nothing from a catalog whose header is marked fuzzy."""
+    assert not read_catalog("sv").fuzzy
 
 
 def test_translations_come_from_a_compiled_catalog() -> None:
