@@ -92,7 +92,8 @@ def test_compiled_catalog_matches_its_source() -> None:
         pytest.skip("no compiled catalog in this checkout: messages are compiled in memory")
     built = GNUTranslations(io.BytesIO(mo.read_bytes()))
     fresh = GNUTranslations(io.BytesIO(compile_catalog("sv")))
-    assert built._catalog == fresh._catalog, "run `nox -s catalogs` to recompile the catalog"  # type: ignore[attr-defined]
+    messages = [{k: v for k, v in t._catalog.items() if k} for t in (built, fresh)]  # type: ignore[attr-defined]
+    assert messages[0] == messages[1], "run `nox -s catalog-compile` to recompile the catalog"
 
 
 def test_the_catalog_header_is_not_fuzzy() -> None:
