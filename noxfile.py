@@ -54,7 +54,7 @@ def _extract(session: nox.Session) -> None:
         POT,
         "--no-location",
         "--omit-header",
-        *(arg for keyword in ("Message", "N_", "_t", "_") for arg in ("-k", keyword)),
+        *(arg for keyword in ("Message", "N_", "_t", "_", "Plural:1,2") for arg in ("-k", keyword)),
         "src/kontakta_rules",
     )
 

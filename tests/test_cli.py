@@ -101,7 +101,7 @@ def test_validate_good_and_bad_files() -> None:
     assert code == 0 and "valid (test-rules@2020-01-01)" in out
     code, _, err = run("validate", str(DATA / "bad" / "unknown-key.toml"), "--lang", "en")
     assert code == 1
-    assert "$.colour: unknown key" in err and "1 problem(s) found" in err
+    assert "$.colour: unknown key" in err and "1 problem found" in err
     code, _, err = run("validate", str(DATA / "bad" / "unknown-key.toml"), "--lang", "sv")
     assert "okänd nyckel" in err
 
@@ -309,3 +309,23 @@ def test_help_pages_cover_every_command_in_both_languages() -> None:
     assert "flaggor:" in sv["kontakta-rules check calls"]
     assert en["kontakta-rules check calls"].startswith("usage: kontakta-rules check calls")
     assert all(max(len(line) for line in page.splitlines()) <= 88 for page in en.values())
+
+
+def test_decide_reports_an_unreadable_context_file(tmp_path: Path) -> None:
+    bad = tmp_path / "facts.json"
+    bad.write_text("{not json", encoding="utf-8")
+    argv = ["decide", "070-174 06 10", "--at", "2026-11-24T10:00:00+01:00", "--purpose", "sales"]
+    code, _, err = run(*argv, "--context", str(bad), "--lang", "en")
+    assert code == 2 and f"{bad}: $: cannot read the file" in err
+    bad.write_text("[1, 2]", encoding="utf-8")
+    code, _, err = run(*argv, "--context", str(bad), "--lang", "en")
+    assert code == 2 and "expected a JSON object of call-record fields" in err
+    code, _, err = run(*argv, "--context", str(tmp_path / "missing.json"), "--lang", "en")
+    assert code == 2 and "missing.json: $: cannot read the file" in err
+
+
+def test_decide_with_a_naive_time_is_not_allowed_and_unusable() -> None:
+    argv = ["decide", "070-174 06 10", "--at", "2026-11-24T10:00:00", "--purpose", "sales"]
+    code, out, _ = run(*argv, "--lang", "en")
+    assert code == 2  # unusable input, not an answer about the call
+    assert out.startswith("not allowed\n") and "timezone" in out

@@ -32,7 +32,7 @@ from kontakta_rules.i18n import (
 )
 
 SRC = Path(kontakta_rules.__file__).parent
-KEYWORDS = {"Message": None, "N_": None, "_t": None, "_": None}
+KEYWORDS = {"Message": None, "N_": None, "_t": None, "_": None, "Plural": (1, 2)}
 
 
 def _msgids() -> list[str]:
@@ -157,3 +157,20 @@ def test_formatted_datetime_shows_the_stockholm_wall_clock(moment: dt.datetime) 
     en = format_datetime(moment.astimezone(dt.UTC), "en")
     hour = local.hour % 12 or 12
     assert en.endswith(f" at {hour}:{local:%M} {'AM' if local.hour < 12 else 'PM'}")
+
+
+def test_plural_messages_choose_their_form_in_each_language() -> None:
+    from kontakta_rules.i18n import Plural
+
+    def evaluated(n: int) -> Message:
+        return Plural(
+            "{subjects} record evaluated, {rejected} rejected",
+            "{subjects} records evaluated, {rejected} rejected",
+            "subjects",
+            {"subjects": n, "rejected": 0},
+        )
+
+    assert evaluated(1).render("en") == "1 record evaluated, 0 rejected"
+    assert evaluated(2).render("en") == "2 records evaluated, 0 rejected"
+    assert evaluated(1).render("sv") == "1 post utvärderad, 0 avvisade"
+    assert evaluated(0).render("sv") == "0 poster utvärderade, 0 avvisade"

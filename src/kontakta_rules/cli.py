@@ -24,7 +24,7 @@ from .conformance import ProcessReport
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
 from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
-from .i18n import N_, Message, gettext, resolve_lang, translations
+from .i18n import N_, Message, Plural, gettext, resolve_lang, translations
 from .loading import (
     LoadError,
     Problem,
@@ -236,7 +236,7 @@ def _print_json(data: Any, out: TextIO) -> None:
     out.write("\n")
 
 
-def _cmd_list(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_list(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     catalog = Catalog.default()
     rulesets = list(catalog)
     if args.format == "json":
@@ -246,7 +246,7 @@ def _cmd_list(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     catalog = Catalog.default()
     rs = catalog.resolve(args.ref)
     if args.format == "json":
@@ -256,7 +256,7 @@ def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     catalog = Catalog.default()
     result = diff_rulesets(catalog.resolve(args.old), catalog.resolve(args.new))
     if args.format == "json":
@@ -266,18 +266,18 @@ def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_fingerprint(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_fingerprint(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     rs = Catalog.default().get(*parse_ref(args.ref))
     out.write(f"{fingerprint(rs)}  {rs.ref}\n")
     return EXIT_OK
 
 
-def _cmd_schema(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_schema(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     _print_json(SCHEMAS[args.name](), out)
     return EXIT_OK
 
 
-def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     source = str(args.file)
     raw = read_toml(args.file, source)
     if is_overlay_data(raw):
@@ -326,13 +326,13 @@ def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
         err.write("\n")
 
 
-def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     if args.subject == "process":
-        return _cmd_check_process(args, lang, out)
+        return _cmd_check_process(args, lang, out, err)
     if args.subject != "calls":
-        return _cmd_check_text(args, lang, out)
+        return _cmd_check_text(args, lang, out, err)
     evaluator = _evaluator(args)
-    result = evaluator.evaluate(_progress(read_call_records(args.file), sys.stderr))
+    result = evaluator.evaluate(_progress(read_call_records(args.file), err))
     _write_report(result, args.format, lang, out)
     if result.rejected:
         return EXIT_USAGE
@@ -354,7 +354,7 @@ def _write_report(result: Report | ProcessReport, fmt: str, lang: Lang, out: Tex
         out.write((report_html if fmt == "html" else report_text)(result, lang))
 
 
-def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     process = read_service_process(args.file)
     contacts, rejected = read_contacts(args.contacts) if args.contacts else (None, ())
     evaluator = ProcessEvaluator(on=args.at, **_policy_options(args))
@@ -365,7 +365,7 @@ def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO) -> int
     return EXIT_INVALID if result.has_violation else EXIT_OK
 
 
-def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -385,16 +385,14 @@ def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
     return EXIT_INVALID if result.has_violation else EXIT_OK
 
 
-def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     evaluator = _evaluator(args)
-    data: dict[str, Any] = (
-        json.loads(args.context.read_text(encoding="utf-8")) if args.context else {}
-    )
+    data = _read_context(args.context) if args.context else {}
     data.setdefault("call_id", "pre-dial")
     data.setdefault("calling_organisation", "")
     data.update(started_at=args.at, ended_at=args.at, destination=args.number, purpose=args.purpose)
     record = record_from_data(data, str(args.context or "decide"), 1)
-    if isinstance(record, RejectedInput):
+    if isinstance(record, RejectedInput):  # unusable input: not allowed, and exit 2
         decision = Decision(False, (record.reason,), ())
     else:
         decision = decide_record(record, evaluator)
@@ -417,7 +415,24 @@ def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
             out.write(
                 Message("earliest allowed: {time}", {"time": decision.earliest}).render(lang) + "\n"
             )
+    if isinstance(record, RejectedInput):
+        return EXIT_USAGE
     return EXIT_OK if decision.allowed else EXIT_INVALID
+
+
+def _read_context(path: Path) -> dict[str, Any]:
+    """The JSON object of ``decide --context``; a missing or bad file is a load error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadError(
+            [Problem(str(path), "$", Message("cannot read the file: {error}", {"error": exc}))]
+        ) from exc
+    if not isinstance(data, dict):
+        raise LoadError(
+            [Problem(str(path), "$", Message("expected a JSON object of call-record fields"))]
+        )
+    return data
 
 
 _COMMANDS = {
@@ -458,11 +473,17 @@ def main(
         return int(exc.code or 0) and EXIT_USAGE
     lang = resolve_lang(args.lang)
     try:
-        return _COMMANDS[args.command](args, lang, out)
+        return _COMMANDS[args.command](args, lang, out, err)
     except LoadError as exc:
         err.write(exc.render(lang) + "\n")
         err.write(
-            Message("{count} problem(s) found", {"count": len(exc.problems)}).render(lang) + "\n"
+            Plural(
+                "{count} problem found",
+                "{count} problems found",
+                "count",
+                {"count": len(exc.problems)},
+            ).render(lang)
+            + "\n"
         )
         return EXIT_INVALID if args.command == "validate" else EXIT_USAGE
     except CatalogError as exc:

@@ -88,7 +88,8 @@ def missing_translations(msgids: Iterable[str], lang: Lang = "sv") -> list[str]:
     missing = []
     for msgid in msgids:
         entry = catalog.get(msgid)
-        if entry is None or not entry.string or entry.fuzzy:
+        forms = entry.string if entry is not None and isinstance(entry.string, tuple) else ()
+        if entry is None or not entry.string or entry.fuzzy or (forms and not all(forms)):
             missing.append(msgid)
     return missing
 
@@ -103,10 +104,20 @@ class Message:
 
     msgid: str
     args: Mapping[str, object] = field(factory=dict)
+    plural: str | None = None
+    """The English plural form; the form shown is chosen by the number in ``args[count]``
+    (build such messages with :func:`Plural`)."""
+    count: str = "count"
 
     def render(self, lang: Lang) -> str:
         values = {k: _localise(v, lang) for k, v in self.args.items()}
-        return gettext(self.msgid, lang).format(**values)
+        if self.plural is None:
+            template = gettext(self.msgid, lang)
+        else:
+            n = self.args[self.count]
+            assert isinstance(n, int)
+            template = translations(lang).ngettext(self.msgid, self.plural, n)
+        return template.format(**values)
 
     def text(self) -> Text:
         return Text(sv=self.render("sv"), en=self.render("en"))
@@ -138,6 +149,12 @@ def _localise(value: object, lang: Lang) -> object:
     if isinstance(value, Message):
         return value.render(lang)
     return value
+
+
+def Plural(singular: str, plural: str, count: str, args: Mapping[str, object]) -> Message:
+    """A message with a singular and a plural form, chosen by ``args[count]``:
+    ``Plural("{n} record", "{n} records", "n", {"n": 1})``."""
+    return Message(singular, args, plural=plural, count=count)
 
 
 def N_(msgid: str) -> str:

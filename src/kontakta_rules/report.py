@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .canonical import to_data
-from .i18n import N_, format_duration, format_number
+from .i18n import N_, Plural, format_duration, format_number
 from .model import Finding, Report, RuleRef
 from .render import HEADING_LABELS, KPI_LABELS, LAYER_LABELS, SEVERITY_LABELS, _citation, _t, _wrap
 from .text import Lang
@@ -144,12 +144,12 @@ def report_text(report: Report, lang: Lang) -> str:
     counts = ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome)
     subjects = len({f.subject_id for f in report.findings})
     lines = [
-        _t(
+        Plural(
+            "{subjects} record evaluated, {rejected} rejected",
             "{subjects} records evaluated, {rejected} rejected",
-            lang,
-            subjects=subjects,
-            rejected=len(report.rejected),
-        ),
+            "subjects",
+            {"subjects": subjects, "rejected": len(report.rejected)},
+        ).render(lang),
         counts,
         "",
     ]

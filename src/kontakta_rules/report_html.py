@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .canonical import to_data
+from .i18n import Plural
 from .model import Citation, Finding, Report, RuleRef
 from .render import HEADING_LABELS, LAYER_LABELS, SEVERITY_LABELS, _t
 from .report import OUTCOME_LABELS, kpi_line, quotes
@@ -96,14 +97,14 @@ def _document(report: Report, lang: Lang, title: str, extra: Sequence[str]) -> s
         _h(1, title),
         '<p class="muted">'
         + escape(
-            _t(
+            Plural(
+                "{subjects} subject evaluated, {rejected} input lines rejected; "
+                "kontakta-rules {version}",
                 "{subjects} subjects evaluated, {rejected} input lines rejected; "
                 "kontakta-rules {version}",
-                lang,
-                subjects=subjects,
-                rejected=len(report.rejected),
-                version=__version__,
-            )
+                "subjects",
+                {"subjects": subjects, "rejected": len(report.rejected), "version": __version__},
+            ).render(lang)
         )
         + "</p>",
         "<p>"
@@ -170,7 +171,12 @@ def _rule_section(ref: RuleRef, findings: list[Finding], lang: Lang) -> str:
     if shown:
         parts.append(_findings_table(shown, lang))
     if folded:
-        label = _t("{count} findings compliant or not applicable", lang, count=len(folded))
+        label = Plural(
+            "{count} finding compliant or not applicable",
+            "{count} findings compliant or not applicable",
+            "count",
+            {"count": len(folded)},
+        ).render(lang)
         parts.append(
             f"<details><summary>{escape(label)}</summary>{_findings_table(folded, lang)}</details>"
         )
