@@ -15,6 +15,7 @@ from .conformance import ProcessReport
 from .dialer import Decision, decide, decide_record
 from .diff import RulesetDiff, diff_rulesets
 from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
+from .i18n import resolve_lang
 from .loading import LoadError, Problem, load_file, load_overlay, load_ruleset
 from .model import (
     Citation,
@@ -29,6 +30,15 @@ from .model import (
     Scope,
 )
 from .nix import NixRegister
+from .report import (
+    process_report_data,
+    process_report_text,
+    report_csv_rows,
+    report_data,
+    report_text,
+)
+from .report_html import process_report_html, report_html
+from .schema import report_schema
 from .stacking import stack
 from .subjects import CallRecord
 from .subjects.call_io import read_call_records
@@ -80,8 +90,17 @@ __all__ = [
     "load_file",
     "load_overlay",
     "load_ruleset",
+    "process_report_data",
+    "process_report_html",
+    "process_report_text",
     "read_call_records",
     "read_contacts",
     "read_service_process",
+    "report_csv_rows",
+    "report_data",
+    "report_html",
+    "report_schema",
+    "report_text",
+    "resolve_lang",
     "stack",
 ]

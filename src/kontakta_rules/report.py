@@ -131,7 +131,7 @@ def report_csv_rows(report: Report, lang: Lang) -> list[list[str]]:
 
 
 def outcome_cells(counts: Mapping[Outcome, int], lang: Lang) -> str:
-    """``överträdelse 3 · ej fastställt 1``: the outcomes that occur, in the order of
+    """``överträdelse 3 · kan inte avgöras 1``: the outcomes that occur, in the order of
     :class:`Outcome`."""
     return " · ".join(
         f"{_t(OUTCOME_LABELS[o], lang)} {counts[o]}" for o in Outcome if counts.get(o)
