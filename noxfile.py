@@ -108,3 +108,37 @@ def catalogs(session: nox.Session) -> None:
     _extract(session)
     _update(session)
     _compile(session)
+
+
+DOCS_LANGUAGES = ("en", "sv")
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """The documentation site in English and Swedish, -W (docs/_build/html/{en,sv})."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    for lang in DOCS_LANGUAGES:
+        session.run(
+            "sphinx-build",
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            "-D",
+            f"language={lang}",
+            "docs",
+            f"docs/_build/html/{lang}",
+            *session.posargs,
+        )
+
+
+@nox.session(name="docs-gettext", default=False)
+def docs_gettext(session: nox.Session) -> None:
+    """Extract the docs' prose and update docs/locale/sv (then translate what it added).
+
+    Rule texts are not extracted: they come from the ruleset files in each language."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.run("sphinx-build", "-b", "gettext", "docs", "docs/_build/gettext")
+    session.run(
+        "sphinx-intl", "update", "-p", "docs/_build/gettext", "-d", "docs/locale", "-l", "sv"
+    )

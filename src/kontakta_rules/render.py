@@ -321,7 +321,7 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
     lines += [
         "",
         _t(
-            "Rules ({total}: {automatic} automatic, {manual} manual)",
+            "Rules ({total}; automatic: {automatic}, manual: {manual})",
             lang,
             total=total,
             automatic=automatic,

@@ -367,8 +367,8 @@ class SilentCalls(Check):
         facts = {"silent_share_percent": round(share, 2), "max_share_percent": limit}
         return _judged(
             share <= limit,
-            N_("a silent call; {share} % of the batch's calls were silent, within {limit} %"),
-            N_("a silent call; {share} % of the batch's calls were silent, above {limit} %"),
+            N_("a silent call; the batch's share of silent calls was {share} %, within {limit} %"),
+            N_("a silent call; the batch's share of silent calls was {share} %, above {limit} %"),
             {"share": facts["silent_share_percent"], "limit": limit},
             facts,
         )
