@@ -27,7 +27,7 @@ extensions = [
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "locale", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_templates", "locale", "Thumbs.db", ".DS_Store"]
 
 # -- languages ---------------------------------------------------------------------------
 language = "en"  # overridden per build: -D language=sv
@@ -53,6 +53,19 @@ html_theme = "furo"
 html_title = f"kontakta_rules {release}"
 html_static_path: list[str] = []
 html_show_sourcelink = False
+templates_path = ["_templates"]
+# furo's sidebar with a link to the same page in the other language
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/languages.html",
+        "sidebar/scroll-end.html",
+        "sidebar/variant-selector.html",
+    ]
+}
 
 
 def _api_reference_stays_english(app: Sphinx, doctree: nodes.document) -> None:

@@ -460,3 +460,5 @@ def test_the_documentation_builds_in_both_languages(tmp_path: Path) -> None:
         assert 'href="2017-07-01.html#nix-telefon-2017-07-01-company-subscriptions"' in family
         for name in ("index", "cli", "api", "extension", "rulesets/index"):
             assert (out / f"{name}.html").is_file(), name
+        other = "en" if lang == "sv" else "sv"  # each page links to itself in the other site
+        assert f'href="../../../{other}/rulesets/nix-telefon/2017-07-01.html"' in page
