@@ -411,15 +411,17 @@ def catalog_with_own(src: Path) -> Catalog:
 _FENCE = re.compile(r"^(`{3,})(\w+)\n(.*?)^\1$", re.MULTILINE | re.DOTALL)
 
 
-def test_the_examples_in_the_extension_page_build(tmp_path: Path) -> None:
-    """Every rst and MyST example on docs/extension.md, each on a page of its own."""
-    page = (ROOT / "docs" / "extension.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("source", ["docs/extension.md", "README.md"])
+def test_the_examples_in_the_extension_page_build(tmp_path: Path, source: str) -> None:
+    """Every rst and MyST example on docs/extension.md (and the README), each on a page of
+    its own."""
+    page = (ROOT / source).read_text(encoding="utf-8")
     examples = {
         f"example{i}.{'rst' if info == 'rst' else 'md'}": body
         for i, (_, info, body) in enumerate(_FENCE.findall(page))
         if info in ("rst", "md")
     }
-    assert len(examples) >= 7
+    assert len(examples) >= (7 if source.startswith("docs") else 1)
     toctree = "".join(f"   {name.rpartition('.')[0]}\n" for name in examples)
     pages = {"index.rst": f"Examples\n========\n\n.. toctree::\n\n{toctree}"}
     for name, body in examples.items():
