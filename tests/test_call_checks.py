@@ -56,7 +56,9 @@ def test_do_not_call_request_beats_everything() -> None:
     check, ctx = rule_and_context("swedish-law@2018-09-01", "gdpr-objection-direct-marketing")
     start = dt.datetime(2026, 3, 2, 12, tzinfo=STHLM)
     consent = Consent(("Acme AB",), start - dt.timedelta(days=1))
-    assert outcome(check, ctx, call(start)) is Outcome.COMPLIANT
+    assert outcome(check, ctx, call(start, do_not_call_requests=())) is Outcome.COMPLIANT
+    # not passed: not known, so never taken as "nobody asked" (a dialer must fail closed)
+    assert outcome(check, ctx, call(start)) is Outcome.UNDETERMINED
     assert (
         outcome(
             check,

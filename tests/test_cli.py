@@ -191,6 +191,7 @@ def _files(tmp_path: Path) -> tuple[str, str, str]:
                 "target": "consumer",
                 "caller_id_shown": True,
                 "previous_calls": [],
+                "do_not_call_requests": [],
             }
         ),
         encoding="utf-8",

@@ -32,6 +32,7 @@ def ask(number: str, at: dt.datetime, **kw: object):  # type: ignore[no-untyped-
         "caller_id_shown": True,
         "calling_organisation": "Acme AB",
         "previous_calls": (),
+        "do_not_call_requests": (),
     } | kw
     return decide(number, at, evaluator=evaluator(), **fields)  # type: ignore[arg-type]
 
@@ -148,3 +149,23 @@ def test_a_batch_is_its_own_call_history() -> None:
         "c3": Outcome.VIOLATION,
         "c4": Outcome.VIOLATION,
     }
+
+
+def test_not_knowing_about_do_not_call_requests_is_not_allowed() -> None:
+    """Absent means not known: the decision fails closed instead of assuming nobody asked."""
+    fields = {
+        "purpose": "sales",
+        "subscription": "private",
+        "target": "consumer",
+        "caller_id_shown": True,
+        "calling_organisation": "Acme AB",
+        "previous_calls": (),
+    }
+    d = decide(
+        "070-174 06 05",
+        dt.datetime(2026, 11, 24, 10, tzinfo=STHLM),
+        evaluator=evaluator(),
+        **fields,
+    )  # type: ignore[arg-type]
+    assert not d.allowed
+    assert any("do_not_call_requests" in r.get("en") for r in d.reasons)

@@ -116,10 +116,15 @@ def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -
 
 
 def _reasons(blocking: tuple[Finding, ...]) -> tuple[Text | Message, ...]:
-    """One reason per blocking rule; a deferring rule adds nothing when the rule it defers
-    to is itself among the blocking findings."""
+    """One reason per blocking rule, said once when several rules give the same reason (the
+    findings keep every rule); a deferring rule adds nothing when the rule it defers to is
+    itself among the blocking findings."""
     own = {f"{f.ruleset_id}/{f.rule_id}" for f in blocking}
-    return tuple(f.message for f in blocking if f.evidence.get("decided_by") not in own)
+    reasons: list[Text | Message] = []
+    for f in blocking:
+        if f.evidence.get("decided_by") not in own and f.message not in reasons:
+            reasons.append(f.message)
+    return tuple(reasons)
 
 
 def _earliest(

@@ -558,6 +558,8 @@ class DoNotCallRequest(Check):
         skip = _purpose_not_covered(subject, self.covered_purposes)
         if skip is not None:
             return skip
+        if subject.do_not_call_requests is None:
+            return unknown("do_not_call_requests")
         earlier = [t for t in subject.do_not_call_requests if t < subject.started_at]
         if earlier:
             first = min(earlier).astimezone(STOCKHOLM).date()

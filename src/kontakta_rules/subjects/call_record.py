@@ -102,7 +102,9 @@ class CallRecord:
     accepted_at: dt.datetime | None = field(default=None, validator=_aware)
     acceptance_form: Literal["written", "oral", "sms-reply"] | None = None
     confirmation_sent_at: dt.datetime | None = field(default=None, validator=_aware)
-    do_not_call_requests: tuple[dt.datetime, ...] = field(default=(), validator=_aware_all)
+    do_not_call_requests: tuple[dt.datetime, ...] | None = field(
+        default=None, validator=_aware_all_optional
+    )
     """When the person earlier asked this organisation not to call again."""
     previous_calls: tuple[dt.datetime, ...] | None = field(
         default=None, validator=_aware_all_optional
