@@ -241,8 +241,9 @@ def test_lotteries_and_gaming_are_outside_the_offer_content_rules() -> None:
     findings = _offer_findings("Lott: 100 kr i månaden.", offer_category="lottery")
     assert findings[PRE_CONTRACT].outcome is Outcome.NOT_APPLICABLE  # type: ignore[attr-defined]
     assert findings["withdrawal-information"].outcome is Outcome.NOT_APPLICABLE  # type: ignore[attr-defined]
-    # the written-form statements still apply: the rule has no exclusion
-    assert findings["written-offer-content"].outcome is Outcome.VIOLATION  # type: ignore[attr-defined]
+    # the written-form statements too: they follow the written-acceptance requirement, which
+    # does not cover lotteries and gaming either
+    assert findings["written-offer-content"].outcome is Outcome.NOT_APPLICABLE  # type: ignore[attr-defined]
     plain = _offer_findings("Lott: 100 kr i månaden.")
     assert plain["withdrawal-information"].outcome is Outcome.VIOLATION  # type: ignore[attr-defined]
 
@@ -267,9 +268,11 @@ def test_cli_offer_category(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     lottery = tmp_path / "lotteri.txt"
     lottery.write_text("Lotteriet Exempelvinsten: 100 kr i månaden.\n", encoding="utf-8")
     args = ["check", "offer", str(lottery), "--lang", "sv", "--format", "json"]
-    assert main([*args, "--offer-category", "lottery"]) == 1  # the written-form statements
+    assert main([*args, "--offer-category", "lottery"]) == 0  # no offer rule covers it
     found = {f["rule_id"]: f["outcome"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert found["withdrawal-information"] == "not_applicable"
+    assert found["written-offer-content"] == "not_applicable"
+    assert main(args) == 1
 
 
 OVERLAY_WITH_PATTERN = {
