@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
+import string
 from gettext import GNUTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,7 +32,8 @@ from kontakta_rules.i18n import (
 )
 
 SRC = Path(kontakta_rules.__file__).parent
-KEYWORDS = {"Message": None, "N_": None, "_t": None, "_": None, "Plural": (1, 2)}
+# what `nox -s catalog-extract` looks for: babel's own keywords (gettext, ngettext, ...) and ours
+KEYWORDS = {**DEFAULT_KEYWORDS, "Message": None, "N_": None, "_t": None, "Plural": (1, 2)}
 
 
 def _msgids() -> list[str]:
@@ -51,10 +52,24 @@ def test_every_message_has_a_swedish_translation() -> None:
     assert missing_translations(_msgids(), "sv") == []
 
 
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 def test_placeholders_match_in_both_languages() -> None:
-    for msgid in _msgids():
-        sv = gettext(msgid, "sv")
-        assert set(re.findall(r"\{(\w+)\}", sv)) == set(re.findall(r"\{(\w+)\}", msgid)), msgid
+    """Every Swedish form (plural forms too) has the msgid's fields and formats cleanly."""
+    for entry in read_catalog("sv"):
+        if not entry.id:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if "%(" in ids[0] or "%s" in ids[0]:  # argparse's own %-style messages
+            assert all(form.count("%") == ids[0].count("%") for form in forms), ids[0]
+            continue
+        wanted = _fields(ids[0])
+        for form in forms:
+            assert _fields(form) == wanted, (ids[0], form)
+            form.format(**dict.fromkeys(wanted, "x"))
 
 
 def test_message_renders_nested_messages_in_each_language() -> None:
@@ -126,6 +141,8 @@ def test_dates_lists_weekdays_and_durations_per_language() -> None:
     assert [format_weekday(i, "sv") for i in (0, 6)] == ["måndag", "söndag"]
     assert [format_weekday(i, "en") for i in (0, 6)] == ["Monday", "Sunday"]
     assert format_duration(5400, "sv") == "1,5 timmar"
+    assert format_duration(3599, "en") == "1 hour"  # the unit is chosen after rounding
+    assert format_duration(42, "sv") == "42 sekunder"
     assert format_duration(5400, "en") == "1.5 hours"
     assert format_time(dt.time(8, 5), "sv") == "08:05"
     assert format_time(dt.time(8, 5), "en") == "8:05 AM"
@@ -174,3 +191,16 @@ def test_plural_messages_choose_their_form_in_each_language() -> None:
     assert evaluated(2).render("en") == "2 records evaluated, 0 rejected"
     assert evaluated(1).render("sv") == "1 post utvärderad, 0 avvisade"
     assert evaluated(0).render("sv") == "0 poster utvärderade, 0 avvisade"
+
+
+@given(st.floats(min_value=0, max_value=10_000_000, allow_nan=False))
+def test_a_duration_reads_as_its_own_length(seconds: float) -> None:
+    """The number shown, times its unit, is the duration within the rounding of one decimal,
+    and no unit reads 60 or more of itself where the next unit exists (no "60 minutes")."""
+    shown = format_duration(seconds, "en")
+    number, unit = shown.split(" ", 1)
+    size = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[unit.rstrip("s")]
+    value = float(number.replace(",", ""))
+    assert abs(value * size - seconds) <= 0.05 * size + 1e-9
+    limit = {1: 60, 60: 60, 3600: 48}.get(size)
+    assert limit is None or value < limit

@@ -28,6 +28,10 @@ EXPECTED = {
     "missing-field": ("$.issuer", "required field missing"),
     "missing-english": ("$.rules[1].title.en", "required field missing"),
     "empty-swedish": ("$.rules[2].text.sv", "the text is empty"),
+    "unsafe-url": (
+        "$.parameters.check_validity.citation.url",
+        "a source's address must start with https://, http:// or mailto:, not 'javascript:alert(1)'",
+    ),
     "unknown-check-kind": (
         "$.rules[1].check.kind",
         "unknown check kind 'calling-hours'; known kinds: business-subscription",

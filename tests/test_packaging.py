@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from the sdist, as pip builds it from PyPI: the sdist holds no compiled
+    catalogs (the working tree may), so a .mo in the wheel proves the build hook ran."""
     out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (sdist,) = out.glob("kontakta_rules-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        assert not [n for n in archive.getnames() if n.endswith(".mo")]
     subprocess.run(
         [
             sys.executable,
@@ -29,7 +41,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-q",
             "-w",
             str(out),
-            str(ROOT),
+            str(sdist),
         ],
         check=True,
     )

@@ -325,7 +325,7 @@ def test_kpi_targets_verdicts() -> None:
     missed = attrs.evolve(review, contacts=slow, kpis=compute_kpis(review.process, slow))
     v = KpiTargets().evaluate(missed, Context({}))
     assert v.outcome is Outcome.VIOLATION
-    assert "phone channel: 0.0 % within 1 hour, target 100 %" in v.message.get("en")
+    assert "phone channel: 0 % within 1 hour, target 100 %" in v.message.get("en")
     assert "telefon" in v.message.get("sv") or "phone" in v.message.get("sv")
 
 

@@ -4,6 +4,7 @@ CSV that loses no rejected line, a self-contained HTML page, text with a summary
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from html.parser import HTMLParser
@@ -13,7 +14,13 @@ import jsonschema
 import pytest
 
 from kontakta_rules.cli import main
+from kontakta_rules.i18n import Message
+from kontakta_rules.model import Citation, Finding, RejectedInput, Report, RuleRef
+from kontakta_rules.report import report_csv_rows, report_data, report_text
+from kontakta_rules.report_html import report_html
 from kontakta_rules.schema import report_schema
+from kontakta_rules.text import Text
+from kontakta_rules.vocabulary import Layer, Outcome, Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLS = [
@@ -120,7 +127,7 @@ class _Page(HTMLParser):
             self.html_lang = a.get("lang") or ""
         if tag in ("script", "img", "iframe", "object"):
             self.external.append(tag)
-        if tag == "link" or (tag == "style" and a.get("src")):
+        if tag == "link" or a.get("src"):
             self.external.append(f"{tag} {a}")
         if a.get("id"):
             self.ids.append(a["id"] or "")
@@ -171,10 +178,6 @@ def test_html_report_is_one_self_contained_page(lang: str) -> None:
 
 
 def test_html_escapes_what_the_input_says() -> None:
-    from kontakta_rules.model import RejectedInput, Report
-    from kontakta_rules.report_html import report_html
-    from kontakta_rules.text import Text
-
     bad = RejectedInput("<script>x</script>.jsonl", 1, Text(sv="<b>", en="<b>"))
     html = report_html(Report((), (bad,)), "en")
     assert "<script>x" not in html and "&lt;script&gt;x" in html
@@ -197,3 +200,70 @@ def test_text_report_summarises_the_rules_not_met() -> None:
     ]
     summary = out.split("Rules not met or not determined\n", 1)[1].split("\n\n", 1)[0]
     assert [line.split(":")[0].strip() for line in summary.splitlines()] == open_rules
+
+
+def _hostile_report() -> Report:
+    """Every field a report shows, holding markup (a call_id, a message, evidence, a rule's
+    own words and source), plus a rejected line."""
+    evil = "<script>alert(1)</script>"
+    ref = RuleRef(
+        ruleset_id="acme",
+        ruleset_version=dt.date(2026, 1, 1),
+        fingerprint="sha256:" + "0" * 64,
+        layer=Layer.ORGANISATION,
+        rule_id="no-<b>",
+        severity=Severity.MUST,
+        citation=Citation(document=evil, url="javascript:alert(1)", section=evil),
+        check_kind="do-not-call-request",
+        title=Text(sv=evil, en=evil),
+        text=Text(sv=evil, en=evil),
+    )
+    finding = Finding(
+        subject_id=evil,
+        rule=ref,
+        outcome=Outcome.VIOLATION,
+        message=Message("not said: {items}", {"items": (evil,)}),
+        evidence={evil: evil, "found": {evil: {"line": 1, "start": 0, "end": 3, "quote": evil}}},
+    )
+    rejected = RejectedInput(evil, 3, Text(sv=evil, en=evil))
+    return Report((finding,), (rejected,))
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_html_escapes_everything_the_data_says(lang: str) -> None:
+    html = report_html(_hostile_report(), lang)
+    page = _page(html)
+    assert page.external == [] and "<script>alert" not in html and "<b>" not in html
+    assert not any(link.startswith("javascript:") for link in page.links)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(
+    "report",
+    [
+        Report(()),
+        Report((), (RejectedInput("calls.jsonl", 7, Text(sv="trasig", en="broken")),)),
+    ],
+    ids=["empty", "only-rejected"],
+)
+def test_edge_reports_in_every_format(
+    report: Report, lang: str, validator: jsonschema.Draft202012Validator
+) -> None:
+    data = report_data(report, lang)
+    assert list(validator.iter_errors(data)) == []
+    rows = report_csv_rows(report, lang)
+    assert len(rows) == 1 + len(report.rejected)
+    text = report_text(report, lang)
+    html = report_html(report, lang)
+    _page(html)
+    no_findings = {"sv": "Inga resultat.", "en": "No findings."}[lang]
+    assert no_findings in html and no_findings in text
+    for r in report.rejected:
+        assert r.reason.get(lang) in text and r.reason.get(lang) in html
+
+
+def test_html_counts_say_one_and_many() -> None:
+    one = Report((), (RejectedInput("calls.jsonl", 7, Text(sv="trasig", en="broken")),))
+    assert "0 subjects evaluated; 1 input line rejected" in report_html(one, "en")
+    assert "0 granskade objekt; 1 indatarad avvisad" in report_html(one, "sv")

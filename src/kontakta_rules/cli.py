@@ -24,7 +24,7 @@ from .conformance import ProcessReport
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
 from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
-from .i18n import N_, Message, Plural, gettext, resolve_lang, translations
+from .i18n import N_, Message, Plural, format_number, gettext, resolve_lang, translations
 from .loading import (
     LoadError,
     Problem,
@@ -220,6 +220,8 @@ def help_pages(lang: Lang) -> dict[str, str]:
 
     def walk(parser: argparse.ArgumentParser) -> None:
         parser.formatter_class = functools.partial(argparse.HelpFormatter, width=HELP_WIDTH)
+        if hasattr(parser, "color"):  # Python 3.14+ colours help on a terminal; pages are text
+            parser.color = False
         pages[parser.prog] = parser.format_help()
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -312,14 +314,14 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _progress(items: Iterable[Item], err: TextIO) -> Iterator[Item]:
+def _progress(items: Iterable[Item], err: TextIO, lang: Lang) -> Iterator[Item]:
     """Count lines on stderr for long files when stderr is a terminal."""
     show = err.isatty()
     count = 0
     for item in items:
         count += 1
         if show and count % 10000 == 0:
-            err.write(f"\r{count:,}")
+            err.write(f"\r{format_number(count, lang)}")
             err.flush()
         yield item
     if show and count >= 10000:
@@ -332,7 +334,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
     if args.subject != "calls":
         return _cmd_check_text(args, lang, out, err)
     evaluator = _evaluator(args)
-    result = evaluator.evaluate(_progress(read_call_records(args.file), err))
+    result = evaluator.evaluate(_progress(read_call_records(args.file), err, lang))
     _write_report(result, args.format, lang, out)
     if result.rejected:
         return EXIT_USAGE

@@ -115,7 +115,8 @@ class Message:
             template = gettext(self.msgid, lang)
         else:
             n = self.args[self.count]
-            assert isinstance(n, int)
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise TypeError(f"{self.count} must be an integer to choose a plural form: {n!r}")
             template = translations(lang).ngettext(self.msgid, self.plural, n)
         return template.format(**values)
 
@@ -142,8 +143,12 @@ def _localise(value: object, lang: Lang) -> object:
         return format_date(value, lang)
     if isinstance(value, dt.time):
         return format_time(value, lang)
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return format_list([str(_localise(v, lang)) for v in value], lang)
+    if isinstance(value, bool):
+        return gettext("yes", lang) if value else gettext("no", lang)
+    if isinstance(value, int | float):
+        return format_number(value, lang)
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, Message):
@@ -235,11 +240,22 @@ def format_number(value: float, lang: Lang, *, decimals: int | None = None) -> s
     return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
 
 
+_DURATION_UNITS = (
+    ("duration-second", 1, 60),
+    ("duration-minute", 60, 60),
+    ("duration-hour", 3600, 48),
+    ("duration-day", 86400, None),
+)
+
+
 def format_duration(seconds: float, lang: Lang) -> str:
-    """A duration in the unit that reads best: minutes below an hour, hours below two days,
-    else days; one decimal, per locale (``1,5 timmar``, ``1.5 hours``)."""
-    locale = LOCALES[lang]
-    for limit, unit, size in ((3600, "duration-minute", 60), (172800, "duration-hour", 3600)):
-        if seconds < limit:
-            return str(format_unit(round(seconds / size, 1), unit, locale=locale))
-    return str(format_unit(round(seconds / 86400, 1), "duration-day", locale=locale))
+    """A duration in the unit that reads best: seconds below a minute, minutes below an hour,
+    hours below two days, else days; one decimal, per locale (``1,5 timmar``, ``1.5 hours``).
+    The unit is chosen after rounding, so 3,599 s reads ``1 timme``, not ``60 minuter``."""
+    if seconds < 0:
+        raise ValueError(f"a duration cannot be negative: {seconds}")
+    for unit, size, limit in _DURATION_UNITS:
+        amount = round(seconds / size, 1)
+        if limit is None or amount < limit:
+            return str(format_unit(amount, unit, locale=LOCALES[lang]))
+    raise AssertionError("unreachable")

@@ -31,7 +31,17 @@ from cattrs.errors import (
 
 from .checks import CHECK_KINDS, Check, parameter_spec
 from .i18n import N_, Message
-from .model import ID_PATTERN, Overlay, Parameter, ParameterValue, Pattern, Rule, Ruleset
+from .model import (
+    ID_PATTERN,
+    Citation,
+    Overlay,
+    Parameter,
+    ParameterValue,
+    Pattern,
+    Rule,
+    Ruleset,
+    is_web_url,
+)
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
 from .textmatch import Matcher, compile_pattern
@@ -395,25 +405,36 @@ def _typed_parameters(params: Mapping[str, Parameter]) -> dict[str, Parameter]:
 # --------------------------------------------------------------------------- lint
 
 
-def _texts(obj: object, path: str) -> Iterator[tuple[str, Text]]:
-    if isinstance(obj, Text):
+def _instances(obj: object, path: str, kind: type[T]) -> Iterator[tuple[str, T]]:
+    """Every ``kind`` inside a loaded file's model, with its path."""
+    if isinstance(obj, kind):
         yield path, obj
     elif attrs.has(cls := cast(Any, type(obj))):
         for a in attrs.fields(cls):
-            yield from _texts(getattr(obj, a.name), path + path_part(a.alias or a.name))
+            yield from _instances(getattr(obj, a.name), path + path_part(a.alias or a.name), kind)
     elif isinstance(obj, tuple):
         for i, item in enumerate(obj):
-            yield from _texts(item, path + path_part(i))
+            yield from _instances(item, path + path_part(i), kind)
     elif isinstance(obj, Mapping):
         for key, item in obj.items():
-            yield from _texts(item, path + path_part(key))
+            yield from _instances(item, path + path_part(key), kind)
 
 
 def _lint_texts(obj: object, source: str) -> Iterator[Problem]:
-    for path, text in _texts(obj, "$"):
+    for path, text in _instances(obj, "$", Text):
         for lang in LANGUAGES:
             if not text.get(lang).strip():
                 yield Problem(source, f"{path}.{lang}", Message("the text is empty"))
+    for path, citation in _instances(obj, "$", Citation):
+        if not is_web_url(citation.url):
+            yield Problem(
+                source,
+                f"{path}.url",
+                Message(
+                    "a source's address must start with https://, http:// or mailto:, not {url}",
+                    {"url": repr(citation.url)},
+                ),
+            )
 
 
 def _lint_parameters(params: Mapping[str, Parameter], source: str) -> Iterator[Problem]:

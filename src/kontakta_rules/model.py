@@ -37,6 +37,14 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ParameterValue = int | float | bool | str | WeeklySchedule
 
 
+WEB_URL_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an address a report may link to (never ``javascript:`` or ``data:``)."""
+    return url.strip().lower().startswith(WEB_URL_SCHEMES)
+
+
 @frozen
 class Citation:
     """Where a rule or value comes from."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .canonical import fingerprint, to_data
 from .catalog import Catalog
@@ -24,9 +24,6 @@ from .model import Parameter, Rule, Ruleset
 from .schedule import TimeRange, WeeklySchedule
 from .text import Lang
 from .vocabulary import Basis, Heading, Layer, Severity, Unit
-
-if TYPE_CHECKING:
-    pass
 
 LAYER_LABELS = {
     Layer.LAW: N_("law"),

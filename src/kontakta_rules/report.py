@@ -15,7 +15,7 @@ from .i18n import N_, Plural, format_duration, format_number
 from .model import Finding, Report, RuleRef
 from .render import HEADING_LABELS, KPI_LABELS, LAYER_LABELS, SEVERITY_LABELS, _citation, _t, _wrap
 from .text import Lang
-from .vocabulary import Outcome
+from .vocabulary import CHANNEL_LABELS, Outcome
 
 if TYPE_CHECKING:
     from .conformance import ProcessReport
@@ -153,6 +153,8 @@ def report_text(report: Report, lang: Lang) -> str:
         counts,
         "",
     ]
+    if not report.findings:
+        lines.append(_t("No findings.", lang))
     lines += _rejected_lines(report, lang)
     open_rules = [
         (ref, c)
@@ -208,7 +210,7 @@ def quotes(f: Finding, lang: Lang) -> list[str]:
 
 
 def kpi_line(k: KpiValue, lang: Lang) -> str:
-    where = k.channel.value if k.channel else _t("complaints", lang)
+    where = _t(CHANNEL_LABELS[k.channel] if k.channel else "complaints", lang)
     label = _t(KPI_LABELS[(k.kpi.value, k.statistic)], lang)
     if k.value is None:
         value = _t("no contacts", lang)

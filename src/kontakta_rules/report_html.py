@@ -1,5 +1,5 @@
 """A self-contained HTML report for compliance teams: one file, no scripts, no external
-styles or fonts, readable offline and printable.
+styles or fonts, readable offline.
 
 It holds the counts per outcome, the rejected input lines, a summary by rule and outcome,
 and a section per rule with the rule's text, its citation and every finding with its
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 from .canonical import to_data
 from .i18n import Plural
-from .model import Citation, Finding, Report, RuleRef
+from .model import Citation, Finding, Report, RuleRef, is_web_url
 from .render import HEADING_LABELS, LAYER_LABELS, SEVERITY_LABELS, _t
 from .report import OUTCOME_LABELS, kpi_line, quotes
 from .text import Lang
@@ -49,7 +49,6 @@ dl { margin: 0; } dt { font-weight: 600; display: inline; } dd { display: inline
 dd::after { content: ""; display: block; }
 details { margin: .4rem 0; } summary { cursor: pointer; }
 .muted { color: #666; }
-@media print { details { display: block; } body { margin: 0; } }
 """
 
 
@@ -84,7 +83,9 @@ def process_report_html(result: ProcessReport, lang: Lang) -> str:
         parts.append(
             "<ul>" + "".join(f"<li>{k}</li>" for k in kpis) + "</ul>"
             if kpis
-            else f"<p>{escape(_t('the process declares no KPIs or targets to compute', lang))}</p>"
+            else "<p>"
+            + escape(_t("the process declares no KPIs or targets to compute", lang))
+            + "</p>"
         )
     title = _t("Conformance of {name}", lang, name=review.name)
     return _document(result.report, lang, title, parts)
@@ -97,14 +98,23 @@ def _document(report: Report, lang: Lang, title: str, extra: Sequence[str]) -> s
         _h(1, title),
         '<p class="muted">'
         + escape(
-            Plural(
-                "{subjects} subject evaluated, {rejected} input lines rejected; "
-                "kontakta-rules {version}",
-                "{subjects} subjects evaluated, {rejected} input lines rejected; "
-                "kontakta-rules {version}",
-                "subjects",
-                {"subjects": subjects, "rejected": len(report.rejected), "version": __version__},
-            ).render(lang)
+            "; ".join(
+                (
+                    Plural(
+                        "{count} subject evaluated",
+                        "{count} subjects evaluated",
+                        "count",
+                        {"count": subjects},
+                    ).render(lang),
+                    Plural(
+                        "{count} input line rejected",
+                        "{count} input lines rejected",
+                        "count",
+                        {"count": len(report.rejected)},
+                    ).render(lang),
+                    f"kontakta-rules {__version__}",
+                )
+            )
         )
         + "</p>",
         "<p>"
@@ -124,6 +134,9 @@ def _document(report: Report, lang: Lang, title: str, extra: Sequence[str]) -> s
             )
         )
     body.extend(extra)
+    if not by_rule:
+        body.append("<p>" + escape(_t("No findings.", lang)) + "</p>")
+        return _page(lang, title, body)
     body.append(_h(2, _t("Summary by rule and outcome", lang)))
     body.append(
         _table(
@@ -146,6 +159,10 @@ def _document(report: Report, lang: Lang, title: str, extra: Sequence[str]) -> s
         findings.setdefault(f.rule, []).append(f)
     for ref in by_rule:
         body.append(_rule_section(ref, findings[ref], lang))
+    return _page(lang, title, body)
+
+
+def _page(lang: Lang, title: str, body: Sequence[str]) -> str:
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -165,7 +182,8 @@ def _rule_section(ref: RuleRef, findings: list[Finding], lang: Lang) -> str:
     ]
     if ref.text is not None:
         parts.append(f"<blockquote>{escape(ref.text.get(lang))}</blockquote>")
-    parts.append(f"<p>{escape(_t('Source', lang))}: {_citation_html(ref.citation)}</p>")
+    source = _t("Source", lang)
+    parts.append(f"<p>{escape(source)}: {_citation_html(ref.citation)}</p>")
     shown = [f for f in findings if f.outcome in OPEN_OUTCOMES]
     folded = [f for f in findings if f.outcome not in OPEN_OUTCOMES]
     if shown:
@@ -219,6 +237,8 @@ def _value(value: object) -> str:
 
 def _citation_html(c: Citation) -> str:
     section = f", {escape(c.section)}" if c.section else ""
+    if not is_web_url(c.url):  # never a live javascript: or data: link from a data file
+        return f"{escape(c.document)}{section} ({escape(c.url)})"
     return f'<a href="{escape(c.url)}">{escape(c.document)}{section}</a>'
 
 
@@ -227,7 +247,7 @@ def _title(ref: RuleRef, lang: Lang) -> str:
 
 
 def _anchor(ref: RuleRef) -> str:
-    return f"rule-{ref.ruleset_id}-{ref.ruleset_version.isoformat()}-{ref.rule_id}"
+    return escape(f"rule-{ref.ruleset_id}-{ref.ruleset_version.isoformat()}-{ref.rule_id}")
 
 
 def _badge(outcome: Outcome, lang: Lang, suffix: str = "") -> str:
@@ -236,7 +256,8 @@ def _badge(outcome: Outcome, lang: Lang, suffix: str = "") -> str:
 
 
 def _badge_rejected(lang: Lang, suffix: str) -> str:
-    return f' <span class="badge rejected">{escape(_t("rejected", lang) + suffix)}</span>'
+    label = _t("rejected", lang) + suffix
+    return f' <span class="badge rejected">{escape(label)}</span>'
 
 
 def _outcome_heads(lang: Lang) -> list[str]:

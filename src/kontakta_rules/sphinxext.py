@@ -68,7 +68,7 @@ from .catalog import Catalog, CatalogError, parse_ref
 from .diff import RulesetDiff, diff_rulesets
 from .i18n import LOCALES, N_, Message, format_date, gettext
 from .loading import LoadError
-from .model import Citation, Parameter, Rule, Ruleset
+from .model import Citation, Parameter, Rule, Ruleset, is_web_url
 from .render import (
     BASIS_LABELS,
     HEADING_LABELS,
@@ -241,7 +241,11 @@ def _field(name: str, *body: nodes.Node) -> nodes.field:
 
 
 def _citation_nodes(citation: Citation) -> list[nodes.Node]:
-    link = nodes.reference(citation.document, citation.document, refuri=citation.url)
+    link: nodes.Node = (
+        nodes.reference(citation.document, citation.document, refuri=citation.url)
+        if is_web_url(citation.url)  # the loader refuses others; never a live javascript: link
+        else nodes.Text(f"{citation.document} ({citation.url})")
+    )
     out: list[nodes.Node] = [link]
     if citation.section:
         out.append(nodes.Text(f", {citation.section}"))

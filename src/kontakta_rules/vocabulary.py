@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from .i18n import N_
+
 
 class Outcome(enum.StrEnum):
     """The four outcomes of evaluating one rule against one subject."""
@@ -182,6 +184,19 @@ class ChannelKind(enum.StrEnum):
     LETTER = "letter"
     SOCIAL_MEDIA = "social-media"
     APP = "app"
+
+
+CHANNEL_LABELS = {
+    ChannelKind.PHONE: N_("phone"),
+    ChannelKind.EMAIL: N_("e-mail"),
+    ChannelKind.CHAT: N_("chat"),
+    ChannelKind.FORM: N_("web form"),
+    ChannelKind.VISIT: N_("visit"),
+    ChannelKind.LETTER: N_("letter"),
+    ChannelKind.SOCIAL_MEDIA: N_("social media"),
+    ChannelKind.APP: N_("app"),
+}
+"""How reports name a channel (msgids; the enum values are the file format's words)."""
 
 
 class Sector(enum.StrEnum):

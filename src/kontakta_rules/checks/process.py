@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from attrs import frozen
 
 from ..i18n import Message
-from ..vocabulary import ChannelKind, Outcome, ParameterType, Sector, SubjectKind, Unit
+from ..vocabulary import (
+    CHANNEL_LABELS,
+    ChannelKind,
+    Outcome,
+    ParameterType,
+    Sector,
+    SubjectKind,
+    Unit,
+)
 from .base import Check, parameter_ref
 from .verdict import Context, Verdict
 
@@ -335,7 +343,7 @@ class KpiTargets(Check):
 def _where(k: KpiValue) -> Message:
     if k.channel is None:
         return Message("complaints")
-    return Message("{channel} channel", {"channel": k.channel.value})
+    return Message("{channel} channel", {"channel": Message(CHANNEL_LABELS[k.channel])})
 
 
 def _describe(k: KpiValue) -> Message:
