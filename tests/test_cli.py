@@ -88,7 +88,7 @@ def test_show_unknown_ruleset_exits_2() -> None:
 def test_diff_shows_the_nix_window_change() -> None:
     code, out, _ = run("diff", "nix-telefon@1999-11-01", "nix-telefon@2017-07-01", "--lang", "en")
     assert code == 0
-    assert "parameter changed: nix_check_validity: 3 -> 2" in out
+    assert "parameter changed: nix_check_validity: 3 months -> 2 months" in out
     assert "rule added: list-vendor-responsibility" in out
     code, out, _ = run(
         "diff", "nix-telefon@2017-07-01", "nix-telefon@2017-07-01", "--format", "json"
@@ -330,3 +330,10 @@ def test_decide_with_a_naive_time_is_not_allowed_and_unusable() -> None:
     code, out, _ = run(*argv, "--lang", "en")
     assert code == 2  # unusable input, not an answer about the call
     assert out.startswith("not allowed\n") and "timezone" in out
+
+
+def test_diff_shows_values_with_their_units_in_each_language() -> None:
+    code, out, _ = run("diff", "nix-telefon@1999-11-01", "nix-telefon@2017-07-01", "--lang", "en")
+    assert code == 0 and "parameter changed: customer_tail: 6 months -> 12 months" in out
+    _, out, _ = run("diff", "nix-telefon@1999-11-01", "nix-telefon@2017-07-01", "--lang", "sv")
+    assert "customer_tail: 6 månader -> 12 månader" in out

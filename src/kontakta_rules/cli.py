@@ -260,11 +260,12 @@ def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     catalog = Catalog.default()
-    result = diff_rulesets(catalog.resolve(args.old), catalog.resolve(args.new))
+    old, new = catalog.resolve(args.old), catalog.resolve(args.new)
+    result = diff_rulesets(old, new)
     if args.format == "json":
         _print_json(to_data(result), out)
     else:
-        out.write(render.diff_text(result, lang))
+        out.write(render.diff_text(result, old, new, lang))
     return EXIT_OK
 
 

@@ -335,7 +335,8 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
 # --------------------------------------------------------------------------- diff
 
 
-def diff_text(d: RulesetDiff, lang: Lang) -> str:
+def diff_text(d: RulesetDiff, old: Ruleset, new: Ruleset, lang: Lang) -> str:
+    """The changes from ``old`` to ``new`` (``d = diff_rulesets(old, new)``), values with units."""
     lines = [_t("Changes from {old} to {new}", lang, old=d.old, new=d.new)]
     if d.empty:
         lines.append("  " + _t("no changes", lang))
@@ -361,7 +362,7 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
                     "parameter added: {name} = {value}",
                     lang,
                     name=p.name,
-                    value=_value(p.after, lang),
+                    value=format_value(new.parameters[p.name], lang),
                 )
             )
         elif p.after is None:
@@ -373,8 +374,8 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
                     "parameter changed: {name}: {before} -> {after}",
                     lang,
                     name=p.name,
-                    before=_value(p.before, lang),
-                    after=_value(p.after, lang),
+                    before=format_value(old.parameters[p.name], lang),
+                    after=format_value(new.parameters[p.name], lang),
                 )
             )
         else:
@@ -393,8 +394,3 @@ def diff_text(d: RulesetDiff, lang: Lang) -> str:
             + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed))
         )
     return "\n".join(lines) + "\n"
-
-
-def _value(param_data: dict[str, Any], lang: Lang) -> str:
-    value = param_data.get("value")
-    return _t("(no value)", lang) if value is None else str(value)
