@@ -153,19 +153,6 @@ def test_a_batch_is_its_own_call_history() -> None:
 
 def test_not_knowing_about_do_not_call_requests_is_not_allowed() -> None:
     """Absent means not known: the decision fails closed instead of assuming nobody asked."""
-    fields = {
-        "purpose": "sales",
-        "subscription": "private",
-        "target": "consumer",
-        "caller_id_shown": True,
-        "calling_organisation": "Acme AB",
-        "previous_calls": (),
-    }
-    d = decide(
-        "070-174 06 05",
-        dt.datetime(2026, 11, 24, 10, tzinfo=STHLM),
-        evaluator=evaluator(),
-        **fields,
-    )  # type: ignore[arg-type]
+    d = ask("070-174 06 05", dt.datetime(2026, 11, 24, 10, tzinfo=STHLM), do_not_call_requests=None)
     assert not d.allowed
     assert any("do_not_call_requests" in r.get("en") for r in d.reasons)

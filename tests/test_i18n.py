@@ -22,6 +22,7 @@ from kontakta_rules.i18n import (
     format_datetime,
     format_duration,
     format_list,
+    format_month,
     format_time,
     format_weekday,
     gettext,
@@ -136,6 +137,7 @@ def test_dates_lists_weekdays_and_durations_per_language() -> None:
     day = dt.date(2021, 7, 1)
     assert (format_date(day, "sv"), format_date(day, "en")) == ("1 juli 2021", "1 July 2021")
     assert format_date(day, "sv", weekday=True) == "torsdag 1 juli 2021"
+    assert (format_month(day, "sv"), format_month(day, "en")) == ("juli 2021", "July 2021")
     assert format_list(["a", "b", "c"], "sv") == "a, b och c"
     assert format_list(["a", "b", "c"], "en") == "a, b and c"
     assert [format_weekday(i, "sv") for i in (0, 6)] == ["måndag", "söndag"]

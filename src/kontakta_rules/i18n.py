@@ -167,7 +167,8 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-def _from_locale_name(name: str) -> Lang | None:
+def language_of(name: str) -> Lang | None:
+    """``sv`` for ``sv``, ``sv_SE``, ``sv-SE.UTF-8`` ...; ``en`` likewise; else None."""
     code = name.split(":")[0].split(".")[0].split("_")[0].split("-")[0].lower()
     for lang in LANGUAGES:
         if code == lang:
@@ -178,7 +179,7 @@ def _from_locale_name(name: str) -> Lang | None:
 def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> Lang:
     """The language to use: ``explicit``, else the environment, else Swedish."""
     if explicit:
-        lang = _from_locale_name(explicit)
+        lang = language_of(explicit)
         if lang is None:
             raise ValueError(f"unsupported language {explicit!r}; use 'sv' or 'en'")
         return lang
@@ -186,7 +187,7 @@ def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None 
     for var in ("KONTAKTA_RULES_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = env.get(var)
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            lang = _from_locale_name(value)
+            lang = language_of(value)
             if lang is not None:
                 return lang
     return DEFAULT_LANG
@@ -199,6 +200,11 @@ def format_date(day: dt.date, lang: Lang, *, weekday: bool = False) -> str:
     """``24 november 2026`` / ``24 November 2026``; with ``weekday`` the full form
     (``tisdag 24 november 2026`` / ``Tuesday, 24 November 2026``)."""
     return str(_babel_date(day, "full" if weekday else "long", locale=LOCALES[lang]))
+
+
+def format_month(day: dt.date, lang: Lang) -> str:
+    """``juli 2021`` / ``July 2021``: a date the sources give only to the month."""
+    return str(_babel_date(day, "LLLL y", locale=LOCALES[lang]))
 
 
 def format_time(moment: dt.time | dt.datetime, lang: Lang) -> str:

@@ -50,7 +50,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from babel.dates import format_date as _babel_date
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
@@ -66,7 +65,7 @@ from . import __version__
 from .canonical import fingerprint
 from .catalog import Catalog, CatalogError, parse_ref
 from .diff import RulesetDiff, diff_rulesets
-from .i18n import LOCALES, N_, Message, format_date, gettext
+from .i18n import N_, Message, format_date, format_month, gettext, language_of
 from .loading import LoadError
 from .model import Citation, Parameter, Rule, Ruleset, is_web_url
 from .render import (
@@ -74,6 +73,7 @@ from .render import (
     HEADING_LABELS,
     LAYER_LABELS,
     SEVERITY_LABELS,
+    _t,
     format_value,
     rule_counts,
 )
@@ -130,14 +130,9 @@ def rule_label(ruleset_id: str, version: dt.date, rule_id: str) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _t(msgid: str, lang: Lang, **args: object) -> str:
-    return Message(msgid, args).render(lang)
-
-
 def _lang_of(language: str | None) -> Lang:
     """Swedish for a Swedish Sphinx ``language`` (``sv``, ``sv_SE``), else English."""
-    code = (language or "").replace("-", "_").split("_")[0].lower()
-    return "sv" if code == "sv" else "en"
+    return language_of(language or "") or "en"
 
 
 def _lang_option(argument: str | None) -> str:
@@ -167,7 +162,7 @@ def _version_date(rs: Ruleset, lang: Lang) -> str:
     if rs.version_precision == "year":
         return str(rs.version.year)
     if rs.version_precision == "month":
-        return str(_babel_date(rs.version, "LLLL y", locale=LOCALES[lang]))
+        return format_month(rs.version, lang)
     return format_date(rs.version, lang)
 
 
