@@ -181,3 +181,57 @@ def test_extra_roots_come_from_the_environment(
     catalog = Catalog()
     assert "test-rules" in catalog.ids()
     assert catalog.source("test-rules", dt.date(2020, 1, 1)) == "own/test-rules/2020-01-01.toml"
+
+
+def test_a_file_that_shadows_a_bundled_version_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = tmp_path / "own"
+    (extra / "nix-telefon").mkdir(parents=True)
+    weakened = (BUNDLED / "nix-telefon" / "2017-07-01.toml").read_text(encoding="utf-8")
+    (extra / "nix-telefon" / "2017-07-01.toml").write_text(
+        weakened.replace("value = 2\n", "value = 1\n", 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("KONTAKTA_RULES_PATH", str(extra))
+    with pytest.raises(CatalogError, match="nix-telefon@2017-07-01") as info:
+        Catalog()
+    assert "KONTAKTA_RULES_SHADOW" in str(info.value)
+    monkeypatch.setenv("KONTAKTA_RULES_SHADOW", "nix-telefon@2017-07-01")
+    catalog = Catalog()
+    assert catalog.source("nix-telefon", dt.date(2017, 7, 1)).startswith(str(extra))
+
+
+def test_every_report_names_the_source_of_each_ruleset(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from kontakta_rules.cli import main
+
+    examples = Path(__file__).parents[1] / "examples"
+    out = io.StringIO()
+    main(["check", "calls", str(examples / "calls.jsonl"), "--format", "json",
+          "--policy", str(examples / "policy.toml")], out=out, err=io.StringIO())
+    used = json.loads(out.getvalue())["rulesets"]
+    refs = {u["ref"]: u for u in used}
+    assert refs["nix-telefon@2017-07-01"]["source"] == "bundled: rulesets/nix-telefon/2017-07-01.toml"
+    assert refs["exempelbolaget-policy@2026-09-01"]["source"].endswith("policy.toml")
+    assert all(u["fingerprint"].startswith("sha256:") for u in used)
+
+
+def test_the_command_line_pins_with_a_fingerprint() -> None:
+    import io
+
+    from kontakta_rules.cli import main
+
+    examples = Path(__file__).parents[1] / "examples"
+    good = fingerprint(Catalog.default().resolve("nix-telefon@2017-07-01"))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "calls", str(examples / "calls.jsonl"),
+                 "--pin", f"nix-telefon@2017-07-01={good}", "--lang", "en"],
+                out=out, err=err)
+    assert code == 2 and "41 records evaluated" in out.getvalue(), err.getvalue()
+    err = io.StringIO()
+    code = main(["check", "calls", str(examples / "calls.jsonl"),
+                 "--pin", "nix-telefon@2017-07-01=sha256:" + "0" * 64, "--lang", "en"],
+                out=io.StringIO(), err=err)
+    assert code == 2 and "not the pinned" in err.getvalue()

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -156,3 +157,97 @@ def test_not_knowing_about_do_not_call_requests_is_not_allowed() -> None:
     d = ask("070-174 06 05", dt.datetime(2026, 11, 24, 10, tzinfo=STHLM), do_not_call_requests=None)
     assert not d.allowed
     assert any("do_not_call_requests" in r.get("en") for r in d.reasons)
+
+
+# --------------------------------------------------------------------------- strict facts
+
+
+@pytest.mark.parametrize(
+    ("fact", "value"),
+    [
+        ("caller_id_shown", "no"),
+        ("caller_id_shown", "false"),
+        ("caller_id_shown", 0),
+        ("subscription", "privat"),
+        ("do_not_call_requests", "2026-01-01"),
+        ("do_not_call_requests", [dt.datetime(2026, 1, 1)]),  # naive
+        ("previous_calls", ["yesterday"]),
+        ("calling_organisation", 42),
+    ],
+)
+def test_facts_are_validated_as_strictly_as_files(fact: str, value: object) -> None:
+    decision = ask("070-174 06 05", dt.datetime(2026, 11, 24, 10, tzinfo=STHLM), **{fact: value})
+    assert not decision.allowed
+    assert fact in decision.reasons[0].get("en")
+    assert decision.reasons[0].get("sv") != decision.reasons[0].get("en")
+
+
+def test_facts_may_be_given_as_lists_and_tables() -> None:
+    decision = ask(
+        "070-174 06 05",
+        dt.datetime(2026, 11, 24, 10, tzinfo=STHLM),
+        previous_calls=[],
+        do_not_call_requests=[],
+    )
+    assert decision.allowed, [r.en for r in decision.reasons]
+
+
+# --------------------------------------------------------------------------- DST
+
+
+def test_a_wall_time_that_does_not_exist_is_refused() -> None:
+    gap = dt.datetime(2026, 3, 29, 2, 30, tzinfo=STHLM)  # clocks jump 02:00 -> 03:00
+    decision = ask("070-174 06 05", gap)
+    assert not decision.allowed
+    assert "does not exist" in decision.reasons[0].get("en")
+    utc = ask("070-174 06 05", gap.astimezone(dt.UTC))
+    same_instant_local = ask("070-174 06 05", gap.astimezone(dt.UTC).astimezone(STHLM))
+    assert utc.allowed == same_instant_local.allowed
+
+
+NIGHT_POLICY = """\
+kind = "overlay"
+id = "night-policy"
+version = 2026-01-01
+title = { sv = "Natt", en = "Night" }
+issuer = "Acme AB"
+last_reviewed = 2026-11-23
+
+[set]
+calling_windows = { sun = ["02:30-04:00"] }
+"""
+
+
+def test_earliest_on_the_spring_forward_day_is_the_first_allowed_moment(tmp_path: Path) -> None:
+    policy = tmp_path / "night.toml"
+    policy.write_text(NIGHT_POLICY, encoding="utf-8")
+    night = CallEvaluator(overlay=load_overlay(policy), nix=REGISTER)
+    at = dt.datetime(2026, 3, 29, 1, 0, tzinfo=STHLM)
+    decision = decide(
+        "070-174 06 05", at, purpose="sales", evaluator=night, calling_organisation="Acme AB",
+        subscription="private", target="consumer", caller_id_shown=True, previous_calls=(),
+        do_not_call_requests=(),
+    )
+    assert not decision.allowed
+    assert decision.earliest == dt.datetime(2026, 3, 29, 3, 0, tzinfo=STHLM)
+    assert decision.earliest.utcoffset() == dt.timedelta(hours=2)
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)),
+    st.times(),
+)
+def test_first_instant_at_or_after_a_wall_time(day: dt.date, t: dt.time) -> None:
+    from kontakta_rules.timezone import first_instant_at_or_after
+
+    instant = first_instant_at_or_after(day, t)
+    local = instant.astimezone(STHLM)
+    wall = dt.datetime.combine(day, t)
+    assert local.replace(tzinfo=None) >= wall
+    before = (instant - dt.timedelta(microseconds=1)).astimezone(STHLM)
+    assert before.replace(tzinfo=None) < wall
+
+
+def test_a_call_before_any_rules_is_not_allowed() -> None:
+    decision = ask("070-174 06 05", dt.datetime(1950, 6, 1, 10, tzinfo=STHLM))
+    assert not decision.allowed

@@ -91,3 +91,37 @@ def test_overlay_unknown_key_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path, 'issuer = "Acme AB"', 'issuer = "Acme AB"\npriority = 1')
     with pytest.raises(LoadError, match=r"\$\.priority: unknown key"):
         load_overlay(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "message"),
+    [
+        ("nix_check_validity = 1", "nix_check_validity = -5", "$.set.nix_check_validity", "negative"),
+        ("nix_check_validity = 1", "nix_check_validity = 100000", "$.set.nix_check_validity", "1200"),
+    ],
+)
+def test_overlay_values_outside_what_a_value_can_mean_are_load_errors(
+    tmp_path: Path, catalog: Catalog, old: str, new: str, path: str, message: str
+) -> None:
+    overlay = load_overlay(_write(tmp_path, old, new), source="policy.toml")
+    with pytest.raises(LoadError) as info:
+        stack([catalog.resolve("nix-telefon@2017-07-01")], overlay, source="policy.toml")
+    rendered = [p.render() for p in info.value.problems]
+    assert any(r.startswith(f"policy.toml: {path}: ") and message in r for r in rendered), rendered
+
+
+@pytest.mark.parametrize("target", ["acme-policy", "no-such-ruleset"])
+def test_an_overlay_rule_defers_only_to_a_ruleset_in_the_stack(
+    tmp_path: Path, catalog: Catalog, target: str
+) -> None:
+    text = (DATA / "good.toml").read_text(encoding="utf-8")
+    start = text.index("check = {", text.index("[[rules]]"))
+    end = text.index("\n", start)
+    path = tmp_path / "overlay.toml"
+    path.write_text(
+        text[:start] + f'check = {{ kind = "defers-to", ruleset = "{target}" }}' + text[end:],
+        encoding="utf-8",
+    )
+    overlay = load_overlay(path, source="policy.toml")
+    with pytest.raises(LoadError, match=r"\$\.rules\[0\]\.check\.ruleset"):
+        stack([catalog.resolve("nix-telefon@2017-07-01")], overlay, source="policy.toml")

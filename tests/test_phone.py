@@ -70,3 +70,34 @@ def test_every_written_form_gives_the_same_e164(
         digits.insert(1 + 2 * i, sep)
     written = template.format("".join(digits))
     assert to_e164(written) == f"+46{nsn}"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "０７０-１７４ ０６ ０５",  # fullwidth
+        "٠٧٠١٧٤٠٦٠٥",  # Arabic-Indic
+        "070-174 06 0²",  # superscript
+        "070-174 ٠٦ 05",  # mixed scripts
+        "＋46 70 174 06 05",  # fullwidth plus
+        "070\u2009174\u200906\u200905\u0301",  # a combining mark
+    ],
+)
+def test_only_ascii_digits_are_digits(written: str) -> None:
+    with pytest.raises(PhoneNumberError, match="0–9"):
+        to_e164(written)
+
+
+def test_documented_separators_are_accepted() -> None:
+    for written in ("070 174 06 05", "070-174-06-05", "070\u00a0174\u00a006\u00a005",
+                    "(070) 174 06 05", "070/174 06 05", "070–174 06 05"):
+        assert to_e164(written) == "+46701740605", written
+
+
+def test_register_look_ups_never_crash_on_odd_digits() -> None:
+    from kontakta_rules.nix import NixRegister
+
+    register = NixRegister.from_lines(["# updated: 2026-11-01", "0701740605"])
+    for odd in ("+46７01740605", "+4670174060²", "+46٧٠١٧٤٠٦٠٥"):
+        with pytest.raises(PhoneNumberError):
+            _ = odd in register
