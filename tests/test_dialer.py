@@ -215,13 +215,17 @@ last_reviewed = 2026-11-23
 
 [set]
 calling_windows = { sun = ["02:30-04:00"] }
+office_hours = { mon = ["08:00-17:00"] }
+max_calls_per_number = 3
+call_frequency_period = 30
 """
 
 
 def test_earliest_on_the_spring_forward_day_is_the_first_allowed_moment(tmp_path: Path) -> None:
     policy = tmp_path / "night.toml"
     policy.write_text(NIGHT_POLICY, encoding="utf-8")
-    night = CallEvaluator(overlay=load_overlay(policy), nix=REGISTER)
+    march = NixRegister.from_lines(["# updated: 2026-03-15", "070-111 22 33"])
+    night = CallEvaluator(overlay=load_overlay(policy), nix=march)
     at = dt.datetime(2026, 3, 29, 1, 0, tzinfo=STHLM)
     decision = decide(
         "070-174 06 05", at, purpose="sales", evaluator=night, calling_organisation="Acme AB",

@@ -69,7 +69,7 @@ EXPECTED = {
     ),
     "bad-regex": (
         "$.patterns.sales-call.sv[0]",
-        "not a valid regular expression: missing ), unterminated subpattern",
+        "not a valid regular expression: missing )",
     ),
     "undeclared-pattern": (
         "$.rules[3].check.required[1]",

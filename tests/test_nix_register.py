@@ -68,8 +68,11 @@ def test_load_from_file(tmp_path: Path) -> None:
 def test_membership_matches_a_set_whatever_the_order(
     numbers: list[int], rnd: random.Random
 ) -> None:
+    numbers = [n for n in numbers if not str(n).startswith("71")]  # 071: machines, refused
     rnd.shuffle(numbers)
-    reg = NixRegister.from_lines([f"0{n}" for n in numbers], updated=dt.date(2026, 1, 1))
+    reg = NixRegister.from_lines(
+        [f"0{n}" for n in numbers], updated=dt.date(2026, 1, 1), allow_empty=True
+    )
     listed = set(numbers)
     probes = numbers[:20] + [rnd.randint(1_000_000, 999_999_999) for _ in range(20)]
     for n in probes:

@@ -22,6 +22,10 @@ from .text import Lang
 
 EXTRA_PATH_VARIABLE = "KONTAKTA_RULES_PATH"
 """Environment variable naming extra ruleset roots (``os.pathsep``-separated)."""
+SHADOW_VARIABLE = "KONTAKTA_RULES_SHADOW"
+"""Environment variable naming the ``id@version`` (comma-separated) that a file on an extra
+root may replace. Without it, a second file for the same version is an error: a weakened copy
+of a bundled ruleset must never take its place silently."""
 
 
 class CatalogError(LookupError):
@@ -50,6 +54,13 @@ def bundled_rulesets_dir() -> Path:
     raise RuntimeError("kontakta_rules is installed without its rulesets/ folder")
 
 
+def _bundled_or_none() -> Path | None:
+    try:
+        return bundled_rulesets_dir()
+    except RuntimeError:
+        return None
+
+
 def parse_ref(ref: str) -> tuple[str, dt.date | None]:
     """``"id@YYYY-MM-DD"`` -> ``(id, date)``; ``"id"`` -> ``(id, None)``."""
     ruleset_id, _, version = ref.partition("@")
@@ -70,13 +81,22 @@ def parse_ref(ref: str) -> tuple[str, dt.date | None]:
 class Catalog:
     """Rulesets found under one or more root folders; files are loaded on first use."""
 
-    def __init__(self, roots: Sequence[Path | str] | None = None) -> None:
+    def __init__(
+        self, roots: Sequence[Path | str] | None = None, *, shadow: Sequence[str] | None = None
+    ) -> None:
+        """``roots``: folders of ruleset files (default: the bundled folder, then
+        ``KONTAKTA_RULES_PATH``). A version found in two roots is a :class:`CatalogError`
+        unless ``shadow`` (default: ``KONTAKTA_RULES_SHADOW``) names it; then the later root
+        wins, and every report names the file it came from."""
         if roots is None:
             extra = [
                 Path(p) for p in os.environ.get(EXTRA_PATH_VARIABLE, "").split(os.pathsep) if p
             ]
             roots = [bundled_rulesets_dir(), *extra]
+        if shadow is None:
+            shadow = [s.strip() for s in os.environ.get(SHADOW_VARIABLE, "").split(",")]
         self.roots = tuple(Path(r) for r in roots)
+        self.shadow = frozenset(s for s in shadow if s)
         self._files: dict[str, dict[dt.date, tuple[Path, str]]] = {}
         self._cache: dict[tuple[str, dt.date], Ruleset] = {}
         self._discover()
@@ -95,7 +115,23 @@ class Catalog:
                 except ValueError:
                     continue  # not a ruleset version file; ``lint`` reports it
                 source = f"{root.name}/{path.relative_to(root).as_posix()}"
-                self._files.setdefault(path.parent.name, {})[version] = (path, source)
+                versions = self._files.setdefault(path.parent.name, {})
+                ref = f"{path.parent.name}@{version.isoformat()}"
+                if version in versions and ref not in self.shadow:
+                    raise CatalogError(
+                        Message(
+                            "{ref} is in {first} and again in {second}; a second file may not "
+                            "replace a ruleset version silently. Give your version its own "
+                            "date, or name it in {variable} if replacing it is intended",
+                            {
+                                "ref": ref,
+                                "first": str(versions[version][0]),
+                                "second": str(path),
+                                "variable": SHADOW_VARIABLE,
+                            },
+                        )
+                    )
+                versions[version] = (path, source)
 
     # ------------------------------------------------------------------ listing
 
@@ -116,6 +152,16 @@ class Catalog:
         """The file a version is read from, as shown in messages."""
         self._require(ruleset_id, version)
         return self._files[ruleset_id][version][1]
+
+    def origin(self, ruleset_id: str, version: dt.date) -> str:
+        """Where a version comes from, as reports name it: ``bundled: rulesets/<id>/<v>.toml``
+        for the rulesets shipped with the package, else the file's full path."""
+        self._require(ruleset_id, version)
+        path, source = self._files[ruleset_id][version]
+        bundled = _bundled_or_none()
+        if bundled is not None and path.parent.parent.resolve() == bundled.resolve():
+            return f"bundled: {source}"
+        return str(path.resolve())
 
     def __iter__(self) -> Iterator[Ruleset]:
         """Every version of every ruleset, by id then version."""

@@ -16,7 +16,7 @@ from attrs import frozen
 
 from .calendar import is_holiday
 from .checks import BusinessSubscription, CallingWindow
-from .checks.verdict import STOCKHOLM
+from .errors import InputError
 from .evaluate import CallEvaluator
 from .i18n import Message
 from .model import Finding
@@ -24,6 +24,7 @@ from .phone import to_e164
 from .schedule import WeeklySchedule
 from .subjects.call_record import CallRecord
 from .text import Text
+from .timezone import STOCKHOLM, first_instant_at_or_after
 from .vocabulary import Outcome
 
 PRE_DIAL_KINDS = frozenset(
@@ -71,6 +72,14 @@ def decide(
     ``caller_id_shown``, ``nix`` ...). Without ``nix`` evidence the evaluator's register is used.
     """
     evaluator = evaluator or CallEvaluator()
+    unknown = sorted(set(evidence) - _EVIDENCE_FIELDS)
+    if unknown:
+        return _refused(
+            Message(
+                "{names}: not a fact a call record holds (known: {known})",
+                {"names": ", ".join(unknown), "known": ", ".join(sorted(_EVIDENCE_FIELDS))},
+            )
+        )
     try:
         record = CallRecord(
             call_id=call_id,
@@ -81,6 +90,8 @@ def decide(
             purpose=purpose,
             **evidence,
         )
+    except InputError as exc:  # a fact that cannot be used: as a file reader would refuse it
+        return _refused(exc.as_message())
     except Exception as exc:  # fail closed on anything unexpected
         return _failed(exc)
     return decide_record(record, evaluator)
@@ -88,10 +99,32 @@ def decide(
 
 def decide_record(record: CallRecord, evaluator: CallEvaluator | None = None) -> Decision:
     """:func:`decide` for a record built by the caller (its start is the moment asked about)."""
+    evaluator = evaluator or CallEvaluator()
     try:
-        return _decide(record, evaluator or CallEvaluator(), look_ahead=True)
+        why_not = evaluator.unjudgeable(record)
+        if why_not is not None:
+            return _refused(why_not)
+        return _decide(record, evaluator, look_ahead=True)
+    except InputError as exc:
+        return _refused(exc.as_message())
     except Exception as exc:  # fail closed on anything unexpected
         return _failed(exc)
+
+
+_EVIDENCE_FIELDS = frozenset(
+    a.name
+    for a in attrs.fields(CallRecord)
+    if a.name not in ("call_id", "started_at", "ended_at", "calling_organisation", "destination", "purpose")
+)
+
+
+def _refused(reason: Message) -> Decision:
+    """Not allowed, because the question cannot be answered as asked."""
+    return Decision(
+        allowed=False,
+        reasons=(Message("do not dial: {reason}", {"reason": reason}).text(),),
+        findings=(),
+    )
 
 
 def _failed(exc: Exception) -> Decision:
@@ -147,18 +180,12 @@ def _earliest(
         day = local.date() + dt.timedelta(days=offset)
         for schedule, calendar in schedules:
             for r in schedule.ranges_on(day, is_holiday=is_holiday(day, calendar)):
-                start = _aware(day, r.start)
+                start = first_instant_at_or_after(day, r.start)
                 if start > record.started_at:
                     candidates.add(start)
-    for start in sorted(candidates):
+    for start in sorted(candidates):  # each the first instant a window range is open
         moved = attrs.evolve(record, started_at=start, ended_at=start)
         if _decide(moved, evaluator, look_ahead=False).allowed:
             return start
     return None
 
-
-def _aware(day: dt.date, t: dt.time) -> dt.datetime:
-    """The instant of a Stockholm wall-clock time; a time in the spring-forward gap moves on."""
-    naive = dt.datetime.combine(day, t)
-    aware = naive.replace(tzinfo=STOCKHOLM)
-    return aware.astimezone(dt.UTC).astimezone(STOCKHOLM)

@@ -5,7 +5,7 @@ judged. Every input line ends up in the report, as findings or as a rejection.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -14,17 +14,20 @@ from attrs import frozen
 from .canonical import fingerprint
 from .catalog import Catalog, CatalogError
 from .checks import DefersTo
-from .checks.verdict import STOCKHOLM, Context, Verdict
+from .checks.verdict import Context, Verdict
 from .conformance import ProcessReport
+from .history import BatchCollector
 from .i18n import Message
 from .kpis import compute_kpis
 from .loading import LoadError
 from .model import Finding, Overlay, RejectedInput, Report, Rule, RuleRef, Ruleset
 from .nix import NixRegister
 from .stacking import apply_overlay, organisation_ruleset, overlay_problems
+from .subjects.call_io import Item
 from .subjects.call_record import CallRecord
 from .subjects.contact_log import Contact
 from .subjects.script import Script, WrittenDocument
+from .timezone import STOCKHOLM, stockholm_day
 from .subjects.service_process import ServiceProcess, ServiceReview
 from .vocabulary import Layer, Outcome, SubjectKind
 
@@ -87,6 +90,7 @@ class Evaluator:
         self.ruleset_ids = tuple(ruleset_ids)
         self.pins = dict(pins or {})
         self.overlay = overlay
+        self.overlay_source = overlay_source
         self.nix = nix
         self._prepared: dict[tuple[str, dt.date], _Prepared] = {}
         self._batch: dict[str, Any] | None = None
@@ -97,15 +101,19 @@ class Evaluator:
             if problems:
                 raise LoadError(problems)
         self._organisation = (
-            None if overlay is None else self._prepare(organisation_ruleset(overlay))
+            None
+            if overlay is None
+            else self._prepare(organisation_ruleset(overlay), overlay_source)
         )
 
-    def _prepare(self, rs: Ruleset) -> _Prepared:
+    def _prepare(self, rs: Ruleset, source: str) -> _Prepared:
         if self.overlay is not None and rs.layer is not Layer.ORGANISATION:
             rs = apply_overlay(rs, self.overlay)
         fp = fingerprint(rs)
         rules = tuple(
-            (r, _rule_ref(rs, fp, r)) for r in rs.rules if self.subject_kind in r.applies_to
+            (r, _rule_ref(rs, fp, r, source))
+            for r in rs.rules
+            if self.subject_kind in r.applies_to
         )
         context = Context(rs.parameters, nix=self.nix, patterns=rs.patterns)
         return _Prepared(rs, fp, context, rules)
@@ -123,11 +131,13 @@ class Evaluator:
             return None  # no version in force yet: the ruleset says nothing about this call
         key = (ruleset_id, version)
         if key not in self._prepared:
-            self._prepared[key] = self._prepare(self.catalog.get(ruleset_id, version))
+            self._prepared[key] = self._prepare(
+                self.catalog.get(ruleset_id, version), self.catalog.origin(ruleset_id, version)
+            )
         return self._prepared[key]
 
     def stack_for(self, record: CallRecord) -> list[_Prepared]:
-        return self._stack(record.started_at.astimezone(STOCKHOLM).date())
+        return self._stack(stockholm_day(record.started_at))
 
     def _stack(self, day: dt.date) -> list[_Prepared]:
         stack = [p for rid in self.ruleset_ids if (p := self._version(rid, day)) is not None]
@@ -200,47 +210,100 @@ class Evaluator:
         return out
 
 
+Judged = tuple[int, "RejectedInput | list[Finding]"]
+"""One input line of an audit: its number, and the findings for its record or why it was
+rejected."""
+
+
 class CallEvaluator(Evaluator):
     """Judges call records; each record by the versions in force on its own Stockholm date."""
 
     def findings(self, record: CallRecord, kinds: frozenset[str] | None = None) -> list[Finding]:
         """Findings of every call rule in force for ``record`` (only ``kinds`` when given)."""
-        return self.judge(
-            record, record.call_id, record.started_at.astimezone(STOCKHOLM).date(), kinds
+        return self.judge(record, record.call_id, stockholm_day(record.started_at), kinds)
+
+    def unjudgeable(self, record: CallRecord) -> Message | None:
+        """Why no call rule can judge ``record`` (none was in force on its day), or None."""
+        day = stockholm_day(record.started_at)
+        if any(self._version(rid, day) is not None for rid in self.ruleset_ids):
+            return None
+        firsts = [
+            (self.catalog.versions(rid)[0], rid)
+            for rid in self.ruleset_ids
+            if rid in self.catalog.ids()
+        ]
+        first, first_id = min(firsts) if firsts else (None, "")
+        return Message(
+            "no ruleset with call rules was in force on {day}; the first ({ref}) takes effect "
+            "on {first}",
+            {"day": day, "ref": first_id, "first": first or "?"},
         )
 
-    def evaluate(self, items: Iterable[tuple[int, CallRecord | RejectedInput]]) -> Report:
-        """Judge a batch; the batch itself is the call history for frequency caps."""
-        records: list[CallRecord] = []
-        rejected: list[RejectedInput] = []
-        for _line, item in items:
-            if isinstance(item, RejectedInput):
-                rejected.append(item)
-            else:
-                records.append(item)
-        history: dict[tuple[str, str], list[dt.datetime]] = {}
-        for record in records:
-            key = (record.calling_organisation, record.destination)
-            history.setdefault(key, []).append(record.started_at)
-        self._batch = {"history": history, "silent_share": _silent_shares(records)}
+    def stream(
+        self,
+        read: Callable[[], Iterable[Item]],
+        kinds: frozenset[str] | None = None,
+        *,
+        source: str = "<records>",
+    ) -> Iterator[Judged]:
+        """Judge a batch line by line, in input order, holding no findings.
+
+        ``read`` is called twice: the first pass collects what the batch says about each call
+        (earlier calls to the same number, silent-call shares, the line each call id first
+        appears on); the second judges. A call id seen on an earlier line, and a record dated
+        before any call rules, are rejected with the reason (naming ``source`` and the line):
+        every line is accounted for."""
+        first_line: dict[str, int] = {}
+        batch = BatchCollector()
+        for line, item in read():
+            if isinstance(item, RejectedInput) or item.call_id in first_line:
+                continue
+            first_line[item.call_id] = line
+            batch.add(item)
+        self._batch = {"history": batch.history(), "silent_share": batch.silent_shares()}
         self._plans.clear()
         try:
-            findings = [f for record in records for f in self.findings(record)]
+            for line, item in read():
+                if isinstance(item, RejectedInput):
+                    yield line, item
+                    continue
+                first = first_line.get(item.call_id)
+                reason = (
+                    Message(
+                        "call_id {id} appears already on line {line}: one call is one record",
+                        {"id": item.call_id, "line": first},
+                    )
+                    if first != line
+                    else self.unjudgeable(item)
+                )
+                if reason is not None:
+                    yield line, RejectedInput(source, line, reason.text())
+                    continue
+                yield line, self.findings(item, kinds)
         finally:
             self._batch = None
             self._plans.clear()
-        return Report(tuple(findings), tuple(rejected))
 
-
-def _silent_shares(records: list[CallRecord]) -> dict[str, float]:
-    """Per calling organisation: silent calls as a percentage of calls whose flag is known."""
-    known: dict[str, list[int]] = {}
-    for record in records:
-        if record.silent is not None:
-            counts = known.setdefault(record.calling_organisation, [0, 0])
-            counts[0] += record.silent
-            counts[1] += 1
-    return {org: 100.0 * silent / total for org, (silent, total) in known.items()}
+    def evaluate(
+        self,
+        items: Iterable[tuple[int, CallRecord | RejectedInput]],
+        kinds: frozenset[str] | None = None,
+        *,
+        source: str = "<records>",
+    ) -> Report:
+        """Judge a batch held in memory (see :meth:`stream`); the batch itself is the call
+        history for frequency caps."""
+        lines = list(items)
+        findings: list[Finding] = []
+        rejected: list[RejectedInput] = []
+        subjects = 0
+        for _line, judged in self.stream(lambda: lines, kinds, source=source):
+            if isinstance(judged, RejectedInput):
+                rejected.append(judged)
+            else:
+                subjects += 1
+                findings.extend(judged)
+        return Report(tuple(findings), tuple(rejected), subjects)
 
 
 def _scoped(rs: Ruleset, record: Any) -> Verdict | None:
@@ -289,7 +352,7 @@ def _deferred_verdict(check: DefersTo, findings: list[Finding], absent: bool) ->
     )
 
 
-def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
+def _rule_ref(rs: Ruleset, fp: str, rule: Rule, source: str) -> RuleRef:
     return RuleRef(
         ruleset_id=rs.id,
         ruleset_version=rs.version,
@@ -302,6 +365,7 @@ def _rule_ref(rs: Ruleset, fp: str, rule: Rule) -> RuleRef:
         heading=rule.heading,
         title=rule.title,
         text=rule.text,
+        source=source,
     )
 
 

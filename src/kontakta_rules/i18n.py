@@ -16,12 +16,12 @@ import datetime as dt
 import functools
 import gettext as _gettext
 import io
+import math
 import os
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
 from babel.dates import format_date as _babel_date
@@ -34,10 +34,10 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from .text import LANGUAGES, Lang, Text
+from .timezone import STOCKHOLM
 
 DEFAULT_LANG: Lang = "sv"
 DOMAIN = "kontakta_rules"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 LOCALES: Mapping[Lang, str] = {"sv": "sv_SE", "en": "en_GB"}
 """The babel locale of each language: day-month-year dates in both; English times are
 12-hour (``9:00 PM``) with the period in capitals, Swedish times 24-hour."""
@@ -241,7 +241,10 @@ def format_list(
 
 
 def format_number(value: float, lang: Lang, *, decimals: int | None = None) -> str:
-    """``1 234,5`` / ``1,234.5`` (Swedish groups with a no-break space)."""
+    """``1 234,5`` / ``1,234.5`` (Swedish groups with a no-break space); a number beyond
+    what a person writes out (NaN, infinite, 10^15 and more) in scientific notation."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:g}"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") if decimals is not None else None
     return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
 

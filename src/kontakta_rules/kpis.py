@@ -28,7 +28,7 @@ from typing import Literal
 from attrs import frozen
 
 from .calendar import add_working_days
-from .checks.verdict import STOCKHOLM
+from .timezone import STOCKHOLM
 from .subjects.contact_log import Contact
 from .subjects.service_process import Duration, ServiceProcess, Target
 from .vocabulary import ChannelKind, HolidayCalendar, Kpi

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import tomllib
 import typing
@@ -30,6 +31,7 @@ from cattrs.errors import (
 )
 
 from .checks import CHECK_KINDS, Check, parameter_spec
+from .errors import FieldProblem, LoadError, Problem
 from .i18n import N_, Message
 from .model import (
     ID_PATTERN,
@@ -44,46 +46,17 @@ from .model import (
 )
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
-from .textmatch import Matcher, compile_pattern
-from .vocabulary import ParameterType, SubjectKind
+from .textinput import decode_text, read_bytes
+from .textmatch import Matcher, PatternSyntaxError, PatternTimeout, compile_pattern, explodes
+from .vocabulary import UNIT_LABELS, ParameterType, SubjectKind, Unit
 
 T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- problems
 
-
-@frozen
-class Problem:
-    """One thing wrong with a file: where (file and field path) and what."""
-
-    source: str
-    path: str
-    message: Message
-
-    def render(self, lang: Lang = "en") -> str:
-        where = f"{self.source}: {self.path}" if self.path else self.source
-        return f"{where}: {self.message.render(lang)}"
-
-
-class LoadError(Exception):
-    """A file that cannot be used; ``problems`` holds every problem found, not only the first."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(p.render("en") for p in self.problems))
-
-    def render(self, lang: Lang) -> str:
-        return "\n".join(p.render(lang) for p in self.problems)
-
-
-class FieldProblem(Exception):
-    """Raised by structure hooks: ``message`` about the field at ``suffix`` below the hook."""
-
-    def __init__(self, message: Message, suffix: str = "") -> None:
-        super().__init__(message.render("en"))
-        self.message = message
-        self.suffix = suffix
+# The errors live in errors.py (every layer raises them); they are importable from here too.
+__all__ = ["FieldProblem", "LoadError", "Problem"]
 
 
 def _expected(what: str, got: object) -> FieldProblem:
@@ -118,6 +91,13 @@ def _strict(what: str, ok: Callable[[object], bool]) -> Callable[[object, Any], 
         return value
 
     return hook
+
+
+def _is_number(value: object) -> bool:
+    """An int or a float that is a real number (not NaN or infinite), never a boolean."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    )
 
 
 def _structure_date(value: object, _: Any) -> dt.date:
@@ -216,7 +196,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=True)
     scalars: list[tuple[type, str, Callable[[object], bool]]] = [
         (int, _AN_INTEGER, lambda v: isinstance(v, int) and not isinstance(v, bool)),
-        (float, _A_NUMBER, lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+        (float, _A_NUMBER, _is_number),
         (str, _A_STRING, lambda v: isinstance(v, str)),
         (bool, _A_BOOLEAN, lambda v: isinstance(v, bool)),
     ]
@@ -344,15 +324,44 @@ def structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | No
 # --------------------------------------------------------------------------- parameter values
 
 
-def parse_parameter_value(ptype: ParameterType, value: object) -> ParameterValue:
-    """``value`` checked against ``ptype``; raises ``FieldProblem`` with a relative path."""
+# The largest value a parameter of a unit can mean: calendar arithmetic beyond a century is
+# no rule, and it would run past the years dates can hold. Not rule content: input checking.
+_MAXIMA: dict[Unit, int] = {
+    Unit.MONTHS: 1200,
+    Unit.DAYS: 36_525,
+    Unit.WORKING_DAYS: 36_525,
+    Unit.PERCENT: 100,
+}
+
+
+def _in_range(value: int | float, unit: Unit | None) -> int | float:
+    if value < 0:
+        raise FieldProblem(Message("a value here cannot be negative: {value}", {"value": value}))
+    maximum = _MAXIMA.get(unit) if unit is not None else None
+    if maximum is not None and value > maximum:
+        raise FieldProblem(
+            Message(
+                "at most {maximum} {unit}, not {value}",
+                {"maximum": maximum, "unit": Message(UNIT_LABELS[unit]), "value": value},
+            )
+        )
+    return value
+
+
+def parse_parameter_value(
+    ptype: ParameterType, value: object, unit: Unit | None = None
+) -> ParameterValue:
+    """``value`` checked against ``ptype`` (and, for numbers, what ``unit`` can mean: never
+    negative, never infinite or NaN, months at most 1200 ...); raises ``FieldProblem`` with a
+    relative path."""
     if ptype is ParameterType.INTEGER:
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return _in_range(value, unit)
         raise _expected(_AN_INTEGER, value)
     if ptype is ParameterType.NUMBER:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return value
+        if _is_number(value):
+            assert isinstance(value, int | float)
+            return _in_range(value, unit)
         raise _expected(_A_NUMBER, value)
     if ptype is ParameterType.BOOLEAN:
         if isinstance(value, bool):
@@ -383,10 +392,11 @@ def _raw_parameter_problems(raw: Mapping[str, Any], source: str) -> list[Problem
             continue
         try:
             ptype = ParameterType(str(p.get("type")))
+            unit = Unit(p["unit"]) if isinstance(p.get("unit"), str) else None
         except ValueError:
-            continue  # the structural pass reports the bad type
+            continue  # the structural pass reports the bad type or unit
         try:
-            parse_parameter_value(ptype, p["value"])
+            parse_parameter_value(ptype, p["value"], unit)
         except FieldProblem as exc:
             path = f"$.parameters{path_part(name)}.value{exc.suffix}"
             problems.append(Problem(source, path, exc.message))
@@ -397,7 +407,7 @@ def _typed_parameters(params: Mapping[str, Parameter]) -> dict[str, Parameter]:
     return {
         name: p
         if p.value is None
-        else attrs.evolve(p, value=parse_parameter_value(p.type, p.value))
+        else attrs.evolve(p, value=parse_parameter_value(p.type, p.value, p.unit))
         for name, p in params.items()
     }
 
@@ -464,12 +474,23 @@ def _lint_patterns(patterns: Mapping[str, Pattern], source: str) -> Iterator[Pro
                 for i, expression in enumerate(group):
                     try:
                         compile_pattern(expression)
-                    except re.error as exc:
+                    except PatternSyntaxError as exc:
                         valid = False
                         yield Problem(
                             source,
                             f"{at}.{key}[{i}]",
                             Message("not a valid regular expression: {error}", {"error": str(exc)}),
+                        )
+                        continue
+                    if explodes(expression):
+                        valid = False
+                        yield Problem(
+                            source,
+                            f"{at}.{key}[{i}]",
+                            Message(
+                                "the expression backtracks without end on a short text (nested "
+                                "repetition such as (a|aa)+ or (\\w+\\s?)+); rewrite it"
+                            ),
                         )
             if valid and expressions:
                 yield from _lint_examples(pattern, lang, f"{at}", source)
@@ -477,25 +498,33 @@ def _lint_patterns(patterns: Mapping[str, Pattern], source: str) -> Iterator[Pro
 
 def _lint_examples(pattern: Pattern, lang: Lang, at: str, source: str) -> Iterator[Problem]:
     """A pattern's own examples are found and its counterexamples are not."""
-    matcher = Matcher.of(*pattern.expressions(lang))
+    matcher = Matcher.of(*pattern.expressions(lang), name=at.removeprefix("$.patterns."))
     examples, counterexamples = pattern.examples(lang)
-    for i, text in enumerate(examples):
-        if matcher.search(text) is None:
-            yield Problem(
-                source,
-                f"{at}.examples_{lang}[{i}]",
-                Message("the pattern does not find its own example: {text}", {"text": text}),
-            )
-    for i, text in enumerate(counterexamples):
-        if (span := matcher.search(text)) is not None:
-            yield Problem(
-                source,
-                f"{at}.counterexamples_{lang}[{i}]",
-                Message(
-                    "the pattern finds “{quote}” in its counterexample: {text}",
-                    {"quote": text[span[0] : span[1]], "text": text},
-                ),
-            )
+    for key, texts, wanted in (
+        (f"examples_{lang}", examples, True),
+        (f"counterexamples_{lang}", counterexamples, False),
+    ):
+        for i, text in enumerate(texts):
+            try:
+                span = matcher.search(text)
+            except PatternTimeout as exc:
+                yield Problem(source, f"{at}.{key}[{i}]", exc.message)
+                continue
+            if wanted and span is None:
+                yield Problem(
+                    source,
+                    f"{at}.{key}[{i}]",
+                    Message("the pattern does not find its own example: {text}", {"text": text}),
+                )
+            elif not wanted and span is not None:
+                yield Problem(
+                    source,
+                    f"{at}.{key}[{i}]",
+                    Message(
+                        "the pattern finds “{quote}” in its counterexample: {text}",
+                        {"quote": text[span[0] : span[1]], "text": text},
+                    ),
+                )
 
 
 def _lint_rules(
@@ -654,21 +683,14 @@ def lint_overlay(ov: Overlay, source: str) -> list[Problem]:
 # --------------------------------------------------------------------------- files
 
 
-def read_toml(path: Path, source: str) -> dict[str, Any]:
+def read_toml(path: Path | str, source: str) -> dict[str, Any]:
+    """A TOML file (``-``: standard input) as data; UTF-8, with or without a byte-order mark."""
+    text = decode_text(read_bytes(path, source), source)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LoadError(
             [Problem(source, "", Message("not valid TOML: {detail}", {"detail": str(exc)}))]
-        ) from None
-    except OSError as exc:
-        raise LoadError(
-            [
-                Problem(
-                    source, "", Message("cannot read the file: {detail}", {"detail": exc.strerror})
-                )
-            ]
         ) from None
 
 

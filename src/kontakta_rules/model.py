@@ -222,6 +222,13 @@ class RuleRef:
     title: Text | None = None
     text: Text | None = None
     """The rule's wording, so a report can quote the rule behind each finding."""
+    source: str = ""
+    """Where the ruleset was read from (``bundled: rulesets/...`` or a file's path)."""
+
+    @property
+    def ruleset_ref(self) -> str:
+        """``ruleset-id@version``."""
+        return f"{self.ruleset_id}@{self.ruleset_version.isoformat()}"
 
     @property
     def ref(self) -> str:
@@ -287,6 +294,14 @@ class RejectedInput:
 class Report:
     findings: tuple[Finding, ...]
     rejected: tuple[RejectedInput, ...] = ()
+    subjects: int | None = None
+    """How many subjects (records, lines) were judged; None: count the distinct subject ids."""
+
+    @property
+    def subject_count(self) -> int:
+        if self.subjects is not None:
+            return self.subjects
+        return len({f.subject_id for f in self.findings})
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for f in self.findings if f.outcome is outcome)

@@ -23,7 +23,7 @@ from .i18n import (
 from .model import Parameter, Rule, Ruleset
 from .schedule import TimeRange, WeeklySchedule
 from .text import Lang
-from .vocabulary import Basis, Heading, Layer, Severity, Unit
+from .vocabulary import UNIT_LABELS, Basis, Heading, Layer, Severity
 
 LAYER_LABELS = {
     Layer.LAW: N_("law"),
@@ -58,18 +58,6 @@ BASIS_LABELS = {
     Basis.SECONDARY: N_("secondary source"),
     Basis.LAW: N_("statute"),
     Basis.ORGANISATION: N_("set by the organisation"),
-}
-UNIT_LABELS = {
-    Unit.MONTHS: N_("months"),
-    Unit.DAYS: N_("days"),
-    Unit.WORKING_DAYS: N_("working days"),
-    Unit.HOURS: N_("hours"),
-    Unit.MINUTES: N_("minutes"),
-    Unit.SECONDS: N_("seconds"),
-    Unit.PERCENT: N_("percent"),
-    Unit.CALLS: N_("calls"),
-    Unit.EUR: N_("euro"),
-    Unit.PERSONS: N_("persons"),
 }
 
 

@@ -44,7 +44,7 @@ def overlay_problems(overlay: Overlay, rulesets: Iterable[Ruleset], source: str)
             continue
         for rs, param in declared:
             try:
-                value = parse_parameter_value(param.type, raw)
+                value = parse_parameter_value(param.type, raw, param.unit)
             except FieldProblem as exc:
                 problems.append(Problem(source, path + exc.suffix, exc.message))
                 break
@@ -61,6 +61,7 @@ def overlay_problems(overlay: Overlay, rulesets: Iterable[Ruleset], source: str)
                     )
                 )
     higher = {rule.id: rs.ref for rs in rulesets for rule in rs.rules}
+    known = {rs.id for rs in rulesets}
     for i, rule in enumerate(overlay.rules):
         if rule.id in higher:
             problems.append(
@@ -71,6 +72,19 @@ def overlay_problems(overlay: Overlay, rulesets: Iterable[Ruleset], source: str)
                         "{ref} already has a rule {id}; an overlay cannot replace a rule of a "
                         "higher layer (give the organisation rule its own id)",
                         {"ref": higher[rule.id], "id": rule.id},
+                    ),
+                )
+            )
+        target = getattr(rule.check, "ruleset", None)
+        if isinstance(target, str) and (target == overlay.id or target not in known):
+            problems.append(
+                Problem(
+                    source,
+                    f"$.rules[{i}].check.ruleset",
+                    Message(
+                        "an organisation rule may defer only to a ruleset in the stack "
+                        "({known}), not to {id}",
+                        {"known": ", ".join(sorted(known)), "id": target},
                     ),
                 )
             )
@@ -91,7 +105,9 @@ def apply_overlay(ruleset: Ruleset, overlay: Overlay) -> Ruleset:
     Call :func:`overlay_problems` first; this assumes the overlay is valid for the ruleset.
     """
     updates = {
-        name: attrs.evolve(param, value=parse_parameter_value(param.type, overlay.settings[name]))
+        name: attrs.evolve(
+            param, value=parse_parameter_value(param.type, overlay.settings[name], param.unit)
+        )
         for name, param in ruleset.parameters.items()
         if name in overlay.settings
     }

@@ -159,6 +159,22 @@ class Unit(enum.StrEnum):
     TURNS = "turns"
 
 
+UNIT_LABELS = {
+    Unit.TURNS: N_("turns"),
+    Unit.MONTHS: N_("months"),
+    Unit.DAYS: N_("days"),
+    Unit.WORKING_DAYS: N_("working days"),
+    Unit.HOURS: N_("hours"),
+    Unit.MINUTES: N_("minutes"),
+    Unit.SECONDS: N_("seconds"),
+    Unit.PERCENT: N_("percent"),
+    Unit.CALLS: N_("calls"),
+    Unit.EUR: N_("euro"),
+    Unit.PERSONS: N_("persons"),
+}
+"""How messages and reports name a unit (msgids; the enum values are the file format's words)."""
+
+
 class Heading(enum.StrEnum):
     """The headings a customer-service conformance report is summarised by."""
 

@@ -9,6 +9,7 @@ import attrs
 from attrs import frozen
 
 from ..calendar import add_months, add_working_days, is_holiday
+from ..history import CallHistory
 from ..i18n import N_, Message
 from ..phone import is_mobile
 from ..schedule import WeeklySchedule
@@ -26,7 +27,8 @@ from ..vocabulary import (
     Unit,
 )
 from .base import Check, parameter_ref
-from .verdict import STOCKHOLM, Context, Verdict, unknown
+from ..timezone import STOCKHOLM
+from .verdict import Context, Verdict, unknown
 
 if TYPE_CHECKING:
     from ..subjects.call_record import CallRecord, NixEvidence
@@ -609,16 +611,18 @@ class CallFrequency(Check):
     period: str = parameter_ref(_INT, Unit.DAYS)
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
-        earlier = subject.previous_calls
-        if earlier is None and context.history is not None:
-            key = (subject.calling_organisation, subject.destination)
-            earlier = tuple(t for t in context.history.get(key, ()) if t < subject.started_at)
-        if earlier is None:
+        if subject.previous_calls is None and context.history is None:
             return unknown("previous_calls")
         max_calls, days = context.value(self.max_calls), context.value(self.period)
         assert isinstance(max_calls, int) and isinstance(days, int)
         since = subject.started_at - dt.timedelta(days=days)
-        count = 1 + sum(1 for t in earlier if since <= t < subject.started_at)
+        if subject.previous_calls is not None:
+            earlier = CallHistory.count_in(subject.previous_calls, since, subject.started_at)
+        else:
+            assert context.history is not None
+            key = (subject.calling_organisation, subject.destination)
+            earlier = context.history.count(key, since, subject.started_at)
+        count = 1 + earlier
         facts = {"calls_in_period": count, "max_calls": max_calls, "period_days": days}
         return _judged(
             count <= max_calls,

@@ -7,24 +7,23 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
 
 from ..i18n import Message
 from ..text import Lang
 from ..textmatch import Matcher
+from ..timezone import STOCKHOLM
 from ..vocabulary import Outcome
 
 if TYPE_CHECKING:
+    from ..history import CallHistory
     from ..model import Parameter, ParameterValue, Pattern
     from ..nix import NixRegister
 
 NO_EVIDENCE: Mapping[str, Any] = MappingProxyType({})
 """The evidence of a verdict that needs none (one shared, read-only empty mapping)."""
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-"""Calling windows, office hours and working days are judged in Swedish local time."""
 
 
 @frozen
@@ -51,7 +50,7 @@ class Context:
 
     parameters: Mapping[str, Parameter]
     nix: NixRegister | None = None
-    history: Mapping[tuple[str, str], Sequence[dt.datetime]] | None = None
+    history: CallHistory | None = None
     """Start times of the calls in an audited batch, by calling organisation and destination
     (for frequency caps)."""
     silent_share: Mapping[str, float] | None = None
@@ -65,7 +64,7 @@ class Context:
         if pattern is None:
             return None
         expressions, unless = pattern.expressions(lang)
-        return Matcher.of(expressions, unless) if expressions else None
+        return Matcher.of(expressions, unless, name=name) if expressions else None
 
     def value(self, name: str) -> ParameterValue:
         param = self.parameters.get(name)

@@ -1,24 +1,32 @@
 """Read call records from JSON Lines or CSV. Every input line is accounted for: it becomes a
 :class:`CallRecord` or a :class:`RejectedInput` with its line number and the reason.
 
+JSON is read strictly: ``NaN`` and ``Infinity`` are not JSON numbers, a line nested deeper
+than any record could be or a number with thousands of digits is a rejected line, and so is a
+line that is not UTF-8.
+
 CSV columns are the JSON keys, with nested evidence flattened (see :data:`CSV_COLUMNS`);
-an empty cell means *not known*. Lists are separated by ``;``; a disclosure is written
-``item@seconds`` (``company-or-principal@4;commercial-purpose@9``).
+an empty cell means *not known*. Lists are separated by ``;``, and ``[]`` says *known to be
+none*; a disclosure is written ``item@seconds`` (``company-or-principal@4;commercial-purpose@9``,
+a decimal comma allowed: ``agent-name@4,5``). The file may be separated by ``,`` or by ``;``
+(as Excel saves it in a Swedish locale; a list cell is then quoted), and may start with a
+UTF-8 byte-order mark. A column named twice is refused: one of its cells would be lost.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import LoadError, Problem
 from ..i18n import Message
-from ..loading import LoadError, Problem, structure
+from ..loading import structure
 from ..model import RejectedInput
 from ..phone import PhoneNumberError, to_e164
 from ..text import LANGUAGES, Text
+from ..textinput import csv_rows, source_name, text_lines
 from .call_record import CallRecord
 
 Item = tuple[int, CallRecord | RejectedInput]
@@ -65,6 +73,8 @@ CSV_COLUMNS: tuple[str, ...] = (*_FLAT, *_NESTED_NAMES)
 
 _TRUE = {"true", "yes", "ja", "1"}
 _FALSE = {"false", "no", "nej", "0"}
+NONE_CELL = "[]"
+"""How a CSV list cell says *known to be none* (an empty cell means *not known*)."""
 
 
 def _reject(source: str, line: int, path: str, message: Message) -> RejectedInput:
@@ -105,23 +115,56 @@ def _joined(messages: list[Message]) -> Text:
     return Text(*("; ".join(m.render(lang) for m in messages) for lang in LANGUAGES))
 
 
-def read_jsonl(path: Path, source: str | None = None) -> Iterator[Item]:
-    src = source or str(path)
-    with path.open(encoding="utf-8") as fh:
-        for line, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                raw = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield (
-                    line,
-                    _reject(
-                        src, line, "$", Message("not valid JSON: {detail}", {"detail": exc.msg})
-                    ),
-                )
-                continue
-            yield line, record_from_data(raw, src, line)
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_json_line(text: str) -> object | Message:
+    """One line of JSON Lines as data, or the reason it cannot be read. ``NaN`` and
+    ``Infinity`` are refused (they are not JSON), and so are a line nested deeper than the
+    interpreter can follow and a number too long to convert."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        return Message("not valid JSON: {detail}", {"detail": exc.msg})
+    except RecursionError:
+        return Message("not valid JSON: nested too deeply")
+    except ValueError as exc:
+        if str(exc) in ("NaN", "Infinity", "-Infinity"):
+            return Message("not valid JSON: {value} is not a JSON number", {"value": str(exc)})
+        return Message("not valid JSON: a number with too many digits")
+
+
+def read_jsonl(path: Path | str, source: str | None = None) -> Iterator[Item]:
+    src = source or source_name(path)
+    for line, text in text_lines(path, src):
+        if isinstance(text, Message):
+            yield line, _reject(src, line, "$", text)
+            continue
+        if not text.strip():
+            continue
+        raw = parse_json_line(text)
+        if isinstance(raw, Message):
+            yield line, _reject(src, line, "$", raw)
+            continue
+        yield line, record_from_data(raw, src, line)
+
+
+def _list_cell(cell: str) -> list[str] | None:
+    """The items of a list cell; ``[]`` is the empty list; None for a cell that holds only
+    separators (ambiguous: write ``[]`` for none)."""
+    if cell.strip() == NONE_CELL:
+        return []
+    parts = [part.strip() for part in cell.split(";")]
+    items = [p for p in parts if p]
+    return items or None
+
+
+def _seconds_cell(text: str) -> float | str:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return text
 
 
 def _csv_value(column: str, cell: str) -> Any:
@@ -132,21 +175,37 @@ def _csv_value(column: str, cell: str) -> Any:
         if low in _FALSE:
             return False
         return cell  # the structuring step reports it
-    if column in _LIST_COLUMNS:
-        return [part.strip() for part in cell.split(";") if part.strip()]
-    if column == "disclosures":
+    if column in _LIST_COLUMNS or column == "disclosures":
+        items = _list_cell(cell)
+        if items is None:
+            raise _CellProblem(
+                column,
+                Message(
+                    "{cell} lists nothing: leave the cell empty when not known, write {none} "
+                    "when known to be none",
+                    {"cell": repr(cell), "none": NONE_CELL},
+                )
+            )
+        if column in _LIST_COLUMNS:
+            return items
         out = []
-        for part in filter(None, (p.strip() for p in cell.split(";"))):
+        for part in items:
             item, _, seconds = part.partition("@")
-            try:
-                out.append({"item": item, "at_seconds": float(seconds)})
-            except ValueError:
-                out.append({"item": item, "at_seconds": seconds})
+            out.append({"item": item.strip(), "at_seconds": _seconds_cell(seconds)})
         return out
     return cell
 
 
-def row_to_data(row: Mapping[str, str]) -> dict[str, Any]:
+class _CellProblem(Exception):
+    """A cell that cannot be read, whatever the rest of the record says."""
+
+    def __init__(self, column: str, message: Message) -> None:
+        super().__init__(column)
+        self.column = column
+        self.message = message
+
+
+def row_to_data(row: Mapping[str, str | None]) -> dict[str, Any]:
     """A CSV row as the JSON-shaped data of a record (empty cells left out)."""
     data: dict[str, Any] = {}
     for column, cell in row.items():
@@ -161,11 +220,10 @@ def row_to_data(row: Mapping[str, str]) -> dict[str, Any]:
     return data
 
 
-def read_csv(path: Path, source: str | None = None) -> Iterator[Item]:
-    src = source or str(path)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        unknown = [c for c in reader.fieldnames or [] if c not in CSV_COLUMNS]
+def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
+    src = source or source_name(path)
+    with csv_rows(path, src) as rows:
+        unknown = [c for c in rows.columns if c not in CSV_COLUMNS]
         if unknown:
             raise LoadError(
                 [
@@ -180,17 +238,20 @@ def read_csv(path: Path, source: str | None = None) -> Iterator[Item]:
                     for c in unknown
                 ]
             )
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                yield line, _reject(src, line, "$", Message("more cells than columns"))
+        for line, row in rows:
+            if isinstance(row, Message):
+                yield line, _reject(src, line, "$", row)
                 continue
-            yield line, record_from_data(row_to_data(row), src, line)
+            try:
+                data = row_to_data(row)
+            except _CellProblem as exc:
+                yield line, _reject(src, line, f"$.{exc.column}", exc.message)
+                continue
+            yield line, record_from_data(data, src, line)
 
 
-def read_call_records(path: Path | str) -> Iterator[Item]:
-    """``(line, record or rejection)`` for every record in a ``.jsonl`` or ``.csv`` file."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return read_csv(path)
-    return read_jsonl(path)
+def read_call_records(path: Path | str, *, csv: bool | None = None) -> Iterator[Item]:
+    """``(line, record or rejection)`` for every record in a ``.jsonl`` or ``.csv`` file
+    (``-``: standard input, JSON Lines unless ``csv``)."""
+    is_csv = csv if csv is not None else str(path).lower().endswith(".csv")
+    return read_csv(path) if is_csv else read_jsonl(path)

@@ -2,16 +2,27 @@
 
 ``None`` means *not known* and makes the rules that need the field ``undetermined``; an
 empty list means *known to be none*. Every timestamp is timezone-aware: a naive one is
-refused, never guessed.
+refused, never guessed, and so is a wall-clock time that does not exist in its time zone
+(02:30 on the night clocks spring forward).
+
+Every field is checked when a record is made, whoever makes it: the file readers and a
+dialer calling :func:`~kontakta_rules.dialer.decide` in Python meet the same rules, and a
+bad value is an :class:`~kontakta_rules.errors.FieldProblem` naming the field, in Swedish and
+English. Lists may be given as lists or tuples; they are kept as tuples.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import enum
+import math
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
-from attrs import converters, field, frozen
+from attrs import field, frozen
 
+from ..errors import FieldProblem
+from ..i18n import N_, Message
 from ..vocabulary import (
     Disclosure,
     Initiator,
@@ -21,96 +32,310 @@ from ..vocabulary import (
     Target,
 )
 
+E = TypeVar("E", bound=enum.StrEnum)
 
-def _aware(_instance: object, attribute: object, value: Any) -> None:
-    if isinstance(value, dt.datetime) and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValueError("a timestamp needs a timezone (for example +01:00 or Z)")
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+"""Dates and times in a record lie between these days: a call record from the year 1 or 9999
+is a mistake, and date arithmetic (months after a contract ended) must stay within the
+calendar. Input checking, not rule content."""
+
+_A_STRING = N_("a string")
+_A_BOOLEAN = N_("true or false")
+_A_NUMBER = N_("a number")
+_A_DATE = N_("a date (YYYY-MM-DD)")
+_A_LIST = N_("a list")
+_A_TIMESTAMP = N_("a timestamp with a timezone (YYYY-MM-DDTHH:MM:SS+01:00)")
 
 
-def _aware_all_optional(instance: object, attribute: object, values: Any) -> None:
-    if values is not None:
-        _aware_all(instance, attribute, values)
+def _problem(name: str, message: Message) -> FieldProblem:
+    return FieldProblem(message, f".{name}")
 
 
-def _aware_all(instance: object, attribute: object, values: Any) -> None:
-    for value in values:
-        _aware(instance, attribute, value)
+def _expected(name: str, what: str, got: object) -> FieldProblem:
+    shown = repr(got)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return _problem(name, Message("expected {what}, got {got}", {"what": Message(what), "got": shown}))
+
+
+def check_moment(name: str, value: object) -> dt.datetime:
+    """``value`` as a timestamp a record may hold, or a :class:`FieldProblem` about ``name``."""
+    if not isinstance(value, dt.datetime):
+        raise _expected(name, _A_TIMESTAMP, value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _problem(
+            name,
+            Message(
+                "the timestamp {value} has no timezone; a naive time is not guessed",
+                {"value": value.isoformat()},
+            ),
+        )
+    _check_day(name, value.date())
+    wall = value.replace(tzinfo=None)
+    if value.astimezone(dt.UTC).astimezone(value.tzinfo).replace(tzinfo=None) != wall:
+        raise _problem(
+            name,
+            Message(
+                "{value} does not exist in {zone}: the clocks skip that hour (daylight saving "
+                "time); give the time with its UTC offset",
+                {"value": wall.isoformat(sep=" "), "zone": str(value.tzinfo)},
+            ),
+        )
+    return value
+
+
+def _check_day(name: str, day: dt.date) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise _problem(
+            name,
+            Message(
+                "{value} is outside the years a record may hold ({first} to {last})",
+                {"value": day.isoformat(), "first": str(EARLIEST.year), "last": str(LATEST.year)},
+            ),
+        )
+
+
+def _moment(instance: object, attribute: Any, value: object) -> None:
+    check_moment(attribute.name, value)
+
+
+def _optional_moment(instance: object, attribute: Any, value: object) -> None:
+    if value is not None:
+        check_moment(attribute.name, value)
+
+
+def _day(instance: object, attribute: Any, value: object) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise _expected(attribute.name, _A_DATE, value)
+    _check_day(attribute.name, value)
+
+
+def _optional_day(instance: object, attribute: Any, value: object) -> None:
+    if value is not None:
+        _day(instance, attribute, value)
+
+
+def _text(instance: object, attribute: Any, value: object) -> None:
+    if not isinstance(value, str):
+        raise _expected(attribute.name, _A_STRING, value)
+
+
+def _optional_text(instance: object, attribute: Any, value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _not_blank(instance: object, attribute: Any, value: object) -> None:
+    _text(instance, attribute, value)
+    assert isinstance(value, str)
+    if not value.strip():
+        raise _problem(attribute.name, Message("must not be empty"))
+
+
+def _optional_flag(instance: object, attribute: Any, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise _expected(attribute.name, _A_BOOLEAN, value)
+
+
+def _flag(instance: object, attribute: Any, value: object) -> None:
+    if not isinstance(value, bool):
+        raise _expected(attribute.name, _A_BOOLEAN, value)
+
+
+def _seconds(instance: object, attribute: Any, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _expected(attribute.name, _A_NUMBER, value)
+    if value < 0:
+        raise _problem(
+            attribute.name,
+            Message("seconds after the start of the call cannot be negative: {value}", {"value": value}),
+        )
+
+
+def _one_of(name: str, values: list[str], got: object) -> FieldProblem:
+    shown = repr(got)
+    return _problem(
+        name,
+        Message(
+            "expected one of {values}, got {got}",
+            {"values": ", ".join(values), "got": shown if len(shown) <= 60 else shown[:57] + "..."},
+        ),
+    )
+
+
+def _enum(cls: type[E], name: str) -> Callable[[object], E]:
+    values = [m.value for m in cls]
+
+    def convert(value: object) -> E:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str) and value in values:
+            return cls(value)
+        raise _one_of(name, values, value)
+
+    return convert
+
+
+def _optional_enum(cls: type[E], name: str) -> Callable[[object], E | None]:
+    convert = _enum(cls, name)
+    return lambda value: None if value is None else convert(value)
+
+
+def _literal(name: str, *allowed: str) -> Callable[[Any, Any, object], None]:
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None and value not in allowed:
+            raise _one_of(name, list(allowed), value)
+
+    return check
+
+
+def _items(
+    name: str, item: Callable[[str, object], Any] | None = None, *, optional: bool = True
+) -> Callable[[object], Any]:
+    """A list or tuple kept as a tuple, each item checked (and converted) by ``item``."""
+
+    def convert(value: object) -> Any:
+        if value is None and optional:
+            return None
+        if not isinstance(value, list | tuple):
+            raise _expected(name, _A_LIST, value)
+        if item is None:
+            return tuple(value)
+        out = []
+        for i, v in enumerate(value):
+            try:
+                out.append(item(name, v))
+            except FieldProblem as exc:
+                raise FieldProblem(exc.message, f".{name}[{i}]{exc.suffix.removeprefix('.' + name)}") from None
+        return tuple(out)
+
+    return convert
+
+
+def _item_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _expected(name, _A_STRING, value)
+    return value
+
+
+def _item_moment(name: str, value: object) -> dt.datetime:
+    return check_moment(name, value)
+
+
+def _item_enum(cls: type[E]) -> Callable[[str, object], E]:
+    return lambda name, value: _enum(cls, name)(value)
+
+
+def _item_of(cls: type) -> Callable[[str, object], Any]:
+    def check(name: str, value: object) -> Any:
+        if not isinstance(value, cls):
+            raise _problem(name, Message("expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}))
+        return value
+
+    return check
 
 
 @frozen
 class Disclosed:
     """Something the caller said, and when (seconds after the call started)."""
 
-    item: Disclosure = field(converter=Disclosure)
-    at_seconds: float
+    item: Disclosure = field(converter=_enum(Disclosure, "item"))
+    at_seconds: float = field(validator=_seconds)
 
 
 @frozen
 class NixEvidence:
     """What the caller knew about the number from NIX before the call."""
 
-    checked: bool
-    register_updated: dt.date | None = None
+    checked: bool = field(validator=_flag)
+    register_updated: dt.date | None = field(default=None, validator=_optional_day)
     """The update date of the register version the number was checked against."""
-    listed: bool | None = None
+    listed: bool | None = field(default=None, validator=_optional_flag)
 
 
 @frozen
 class CustomerRelationship:
     """A concluded contract between the called person and the calling organisation."""
 
-    product_category: str
-    started: dt.date
-    ended: dt.date | None = None
+    product_category: str = field(validator=_not_blank)
+    started: dt.date = field(validator=_day)
+    ended: dt.date | None = field(default=None, validator=_optional_day)
+
+    def __attrs_post_init__(self) -> None:
+        if self.ended is not None and self.ended < self.started:
+            raise _problem("ended", Message("the relationship ends before it starts"))
 
 
 @frozen
 class Consent:
     """An explicit consent to be called despite NIX."""
 
-    organisations: tuple[str, ...]
+    organisations: tuple[str, ...] = field(converter=_items("organisations", _item_text, optional=False))
     """The organisations named in the consent text that the person actively ticked."""
-    given_at: dt.datetime = field(validator=_aware)
+    given_at: dt.datetime = field(validator=_moment)
+
+
+def _nested(cls: type, name: str) -> Callable[[Any, Any, object], None]:
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, cls):
+            raise _problem(
+                name,
+                Message("expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}),
+            )
+
+    return check
 
 
 @frozen
 class CallRecord:
-    call_id: str
-    started_at: dt.datetime = field(validator=_aware)
-    ended_at: dt.datetime = field(validator=_aware)
-    calling_organisation: str
-    destination: str
+    call_id: str = field(validator=_not_blank)
+    started_at: dt.datetime = field(validator=_moment)
+    ended_at: dt.datetime = field(validator=_moment)
+    calling_organisation: str = field(validator=_text)
+    destination: str = field(validator=_text)
     """The number called, in E.164 form (``+46701740605``)."""
-    purpose: Purpose = field(converter=Purpose)
-    principal: str | None = None
-    agent_name: str | None = None
-    agent_relationship: Literal["employee", "contractor"] | None = None
-    caller_id_shown: bool | None = None
-    subscription: SubscriptionType | None = field(
-        default=None, converter=converters.optional(SubscriptionType)
+    purpose: Purpose = field(converter=_enum(Purpose, "purpose"))
+    principal: str | None = field(default=None, validator=_optional_text)
+    agent_name: str | None = field(default=None, validator=_optional_text)
+    agent_relationship: Literal["employee", "contractor"] | None = field(
+        default=None, validator=_literal("agent_relationship", "employee", "contractor")
     )
-    target: Target | None = field(default=None, converter=converters.optional(Target))
-    initiated_by: Initiator | None = field(default=None, converter=converters.optional(Initiator))
-    disclosures: tuple[Disclosed, ...] | None = None
-    recorded_segments: tuple[RecordingSegment, ...] | None = None
-    silent: bool | None = None
-    nix: NixEvidence | None = None
-    customer: CustomerRelationship | None = None
-    consent: Consent | None = None
-    offer_category: str | None = None
-    offer_sent_at: dt.datetime | None = field(default=None, validator=_aware)
-    accepted_at: dt.datetime | None = field(default=None, validator=_aware)
-    acceptance_form: Literal["written", "oral", "sms-reply"] | None = None
-    confirmation_sent_at: dt.datetime | None = field(default=None, validator=_aware)
+    caller_id_shown: bool | None = field(default=None, validator=_optional_flag)
+    subscription: SubscriptionType | None = field(
+        default=None, converter=_optional_enum(SubscriptionType, "subscription")
+    )
+    target: Target | None = field(default=None, converter=_optional_enum(Target, "target"))
+    initiated_by: Initiator | None = field(
+        default=None, converter=_optional_enum(Initiator, "initiated_by")
+    )
+    disclosures: tuple[Disclosed, ...] | None = field(
+        default=None, converter=_items("disclosures", _item_of(Disclosed))
+    )
+    recorded_segments: tuple[RecordingSegment, ...] | None = field(
+        default=None, converter=_items("recorded_segments", _item_enum(RecordingSegment))
+    )
+    silent: bool | None = field(default=None, validator=_optional_flag)
+    nix: NixEvidence | None = field(default=None, validator=_nested(NixEvidence, "nix"))
+    customer: CustomerRelationship | None = field(
+        default=None, validator=_nested(CustomerRelationship, "customer")
+    )
+    consent: Consent | None = field(default=None, validator=_nested(Consent, "consent"))
+    offer_category: str | None = field(default=None, validator=_optional_text)
+    offer_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
+    accepted_at: dt.datetime | None = field(default=None, validator=_optional_moment)
+    acceptance_form: Literal["written", "oral", "sms-reply"] | None = field(
+        default=None, validator=_literal("acceptance_form", "written", "oral", "sms-reply")
+    )
+    confirmation_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     do_not_call_requests: tuple[dt.datetime, ...] | None = field(
-        default=None, validator=_aware_all_optional
+        default=None, converter=_items("do_not_call_requests", _item_moment)
     )
     """When the person earlier asked this organisation not to call again."""
     previous_calls: tuple[dt.datetime, ...] | None = field(
-        default=None, validator=_aware_all_optional
+        default=None, converter=_items("previous_calls", _item_moment)
     )
     """When this organisation called the number before (for frequency caps); None: not known."""
 
     def __attrs_post_init__(self) -> None:
         if self.ended_at < self.started_at:
-            raise ValueError("the call ends before it starts")
+            raise _problem("ended_at", Message("the call ends before it starts"))

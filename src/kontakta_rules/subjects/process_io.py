@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 
+from ..errors import LoadError, Problem
 from ..i18n import Message
-from ..loading import LoadError, Problem, read_toml, structure
+from ..loading import read_toml, structure
 from ..model import RejectedInput
 from ..schedule import ScheduleError, parse_schedule
 from ..vocabulary import ChannelKind
+from ..textinput import csv_rows, source_name
 from .call_io import _FALSE, _TRUE, _joined
 from .contact_log import Contact
 from .service_process import ServiceProcess
@@ -45,8 +46,8 @@ def process_from_data(raw: Mapping[str, object], source: str) -> ServiceProcess:
 
 def read_service_process(path: Path | str) -> ServiceProcess:
     """Read and check a process description file."""
-    path = Path(path)
-    return process_from_data(read_toml(path, str(path)), str(path))
+    source = source_name(path)
+    return process_from_data(read_toml(path, source), source)
 
 
 CONTACT_COLUMNS = ("channel", "received", "answered", "resolved", "complaint")
@@ -110,21 +111,14 @@ def contact_from_row(row: Mapping[str, str], source: str, line: int) -> Contact 
 
 
 def read_contacts(path: Path | str) -> tuple[tuple[Contact, ...], tuple[RejectedInput, ...]]:
-    """Every row of a contact-log CSV: the contacts, and the rows that cannot be used with
-    their line and reason. A file without the columns is a :class:`LoadError`."""
-    path = Path(path)
-    src = str(path)
+    """Every row of a contact-log CSV (``,`` or ``;``, UTF-8 with or without a byte-order
+    mark; ``-``: standard input): the contacts, and the rows that cannot be used with their
+    line and reason. A file without the columns is a :class:`LoadError`."""
+    src = source_name(path)
     contacts: list[Contact] = []
     rejected: list[RejectedInput] = []
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise LoadError(
-            [Problem(src, "", Message("cannot read the file: {detail}", {"detail": exc.strerror}))]
-        ) from None
-    with fh:
-        reader = csv.DictReader(fh)
-        columns = reader.fieldnames or []
+    with csv_rows(path, src) as rows:
+        columns = rows.columns
         wrong = [c for c in CONTACT_COLUMNS if c not in columns]
         wrong += [c for c in columns if c not in CONTACT_COLUMNS]
         if wrong:
@@ -140,9 +134,11 @@ def read_contacts(path: Path | str) -> tuple[tuple[Contact, ...], tuple[Rejected
                     )
                 ]
             )
-        for row in reader:
-            line = reader.line_num
-            if None in row or None in row.values():
+        for line, row in rows:
+            if isinstance(row, Message):
+                rejected.append(RejectedInput(src, line, row.text()))
+                continue
+            if len(row) < len(CONTACT_COLUMNS):
                 rejected.append(
                     RejectedInput(src, line, _joined([Message("the row does not have 5 cells")]))
                 )

@@ -1,0 +1,77 @@
+"""What an audited batch of calls says about each call: the earlier calls to the same number
+(for frequency caps) and each organisation's share of silent calls.
+
+Collected in one pass over the batch and kept compact (start times as integers, sorted once),
+so counting the calls to a number within a period is two binary searches, not a scan: an
+audit stays O(n log n) however many calls go to one number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+
+from .subjects.call_record import CallRecord
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+Key = tuple[str, str]
+"""(calling organisation, destination)."""
+
+
+def micros(moment: dt.datetime) -> int:
+    """An aware moment as microseconds since 1970 (UTC)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+class CallHistory:
+    """Start times of calls by calling organisation and number, each list sorted."""
+
+    __slots__ = ("_times",)
+
+    def __init__(self, times: Mapping[Key, array[int]]) -> None:
+        self._times = times
+
+    def count(self, key: Key, since: dt.datetime, before: dt.datetime) -> int:
+        """How many calls in the history started at or after ``since`` and before ``before``."""
+        times = self._times.get(key)
+        if not times:
+            return 0
+        return bisect_left(times, micros(before)) - bisect_left(times, micros(since))
+
+    @staticmethod
+    def count_in(moments: Iterable[dt.datetime], since: dt.datetime, before: dt.datetime) -> int:
+        """The same count over a record's own ``previous_calls``."""
+        return sum(1 for t in moments if since <= t < before)
+
+
+class BatchCollector:
+    """Collects the batch facts call by call; :meth:`history` and :meth:`silent_shares` give
+    them once the whole batch has been seen."""
+
+    def __init__(self) -> None:
+        self._times: dict[Key, array[int]] = {}
+        self._silent: dict[str, list[int]] = {}
+
+    def add(self, record: CallRecord) -> None:
+        key = (record.calling_organisation, record.destination)
+        times = self._times.get(key)
+        if times is None:
+            times = self._times[key] = array("q")
+        times.append(micros(record.started_at))
+        if record.silent is not None:
+            counts = self._silent.setdefault(record.calling_organisation, [0, 0])
+            counts[0] += record.silent
+            counts[1] += 1
+
+    def history(self) -> CallHistory:
+        for key, times in self._times.items():
+            self._times[key] = array("q", sorted(times))
+        return CallHistory(self._times)
+
+    def silent_shares(self) -> dict[str, float]:
+        """Per calling organisation: silent calls as a percentage of calls whose flag is known."""
+        return {org: 100.0 * silent / total for org, (silent, total) in self._silent.items()}
