@@ -65,7 +65,7 @@ def test_good_record_is_normalised(tmp_path: Path) -> None:
         ({"nix": {"checked": "yes"}}, "$.nix.checked: expected true or false"),
         (
             {"ended_at": "2026-03-02T09:00:00+01:00"},
-            "$: invalid value: the call ends before it starts",
+            "$.ended_at: the call ends before it starts",
         ),
     ],
 )

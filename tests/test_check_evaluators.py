@@ -81,6 +81,7 @@ _instants = st.datetimes(
     min_value=dt.datetime(2020, 1, 1),
     max_value=dt.datetime(2030, 12, 31),
     timezones=st.sampled_from([STHLM, UTC, ZoneInfo("America/New_York")]),
+    allow_imaginary=False,  # a wall time the clocks skip is refused, not judged
 )
 
 

@@ -277,7 +277,7 @@ def test_check_calls_exit_codes_and_formats(tmp_path: Path) -> None:
         "check", "calls", calls, "--policy", POLICY, "--nix", register, "--format", "json"
     )
     data = json.loads(out)
-    assert data["schema_version"] == 1 and data["rejected"] == []
+    assert data["schema_version"] == 2 and data["rejected"] == []
     assert code == (1 if data["counts"]["violation"] else 0)
     code, out, _ = run("check", "calls", calls, "--format", "csv")
     assert out.splitlines()[0].startswith("subject_id,outcome,ruleset_id")
@@ -317,12 +317,12 @@ def test_decide_reports_an_unreadable_context_file(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     argv = ["decide", "070-174 06 10", "--at", "2026-11-24T10:00:00+01:00", "--purpose", "sales"]
     code, _, err = run(*argv, "--context", str(bad), "--lang", "en")
-    assert code == 2 and f"{bad}: $: cannot read the file" in err
+    assert code == 2 and f"{bad}: $: not valid JSON" in err
     bad.write_text("[1, 2]", encoding="utf-8")
     code, _, err = run(*argv, "--context", str(bad), "--lang", "en")
     assert code == 2 and "expected a JSON object of call-record fields" in err
     code, _, err = run(*argv, "--context", str(tmp_path / "missing.json"), "--lang", "en")
-    assert code == 2 and "missing.json: $: cannot read the file" in err
+    assert code == 2 and "missing.json: cannot read the file: there is no such file" in err
 
 
 def test_decide_with_a_naive_time_is_not_allowed_and_unusable() -> None:

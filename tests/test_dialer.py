@@ -99,6 +99,7 @@ def test_market_research_is_not_blocked_by_nix() -> None:
         min_value=dt.datetime(2026, 11, 1),
         max_value=dt.datetime(2026, 12, 20),
         timezones=st.just(STHLM),
+        allow_imaginary=False,
     )
 )
 def test_earliest_time_is_itself_allowed_and_later(at: dt.datetime) -> None:

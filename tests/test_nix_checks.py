@@ -171,6 +171,7 @@ def test_customer_tail_twelve_months_now_six_before() -> None:
         min_value=dt.datetime(2018, 1, 1),
         max_value=dt.datetime(2030, 1, 1),
         timezones=st.just(STHLM),
+        allow_imaginary=False,
     )
 )
 def test_consent_lasts_three_months_now_until_withdrawn_before(given_at: dt.datetime) -> None:

@@ -68,8 +68,12 @@ def test_json_reports_follow_the_published_schema(
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
     assert errors == []
     assert data["language"] == lang
-    # the summary by rule adds up to the findings
-    assert sum(sum(r["counts"].values()) for r in data["rules"]) == len(data["findings"])
+    # the summary by rule adds up to the findings listed, outcome by outcome
+    for outcome in data["listed"]:
+        listed = sum(1 for f in data["findings"] if f["outcome"] == outcome)
+        assert sum(r["counts"][outcome] for r in data["rules"]) == listed
+    all_listed = json.loads(run(*COMMANDS[what], "--format", "json", "--findings", "all")[1])
+    assert sum(sum(r["counts"].values()) for r in data["rules"]) == len(all_listed["findings"])
     assert {o: sum(r["counts"][o] for r in data["rules"]) for o in data["counts"]} == data["counts"]
 
 

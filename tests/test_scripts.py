@@ -267,7 +267,7 @@ def test_each_document_type_has_its_own_rules_and_evaluators_refuse_the_other_ki
 def test_cli_offer_category(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     lottery = tmp_path / "lotteri.txt"
     lottery.write_text("Lotteriet Exempelvinsten: 100 kr i månaden.\n", encoding="utf-8")
-    args = ["check", "offer", str(lottery), "--lang", "sv", "--format", "json"]
+    args = ["check", "offer", str(lottery), "--text-lang", "sv", "--format", "json"]
     assert main([*args, "--offer-category", "lottery"]) == 0  # no offer rule covers it
     found = {f["rule_id"]: f["outcome"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert found["withdrawal-information"] == "not_applicable"

@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SV_03 = ROOT / "examples" / "scripts" / "sv-03-el-undersokning-sms.txt"
 EN_02 = ROOT / "examples" / "scripts" / "en-02-broadband-survey.txt"
 DAY = dt.date(2026, 11, 23)
-FORBIDDEN = {"survey-pretext", "household-questions-before-purpose", "sms-yes-acceptance"}
+FORBIDDEN = {
+    "script-no-survey-pretext",
+    "script-no-household-questions-first",
+    "script-no-sms-yes-acceptance",
+}
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -1,33 +1,37 @@
 """The ``kontakta-rules`` command line.
 
-Exit status: 0 success; 1 a file is invalid (``validate``); 2 unusable input or arguments.
+Exit status: 0 success; 1 a violation (``check``, or an undetermined finding with
+``--fail-on undetermined``), a call not allowed (``decide``), an invalid file (``validate``);
+2 unusable input or arguments; 3 an internal error (a bug: please report it). Every file
+argument takes ``-`` for standard input (one of them at a time).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
 import functools
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import render
+from ._version import __version__
 from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
 from .conformance import ProcessReport
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
-from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
+from .errors import InputError, LoadError, Problem
+from .evaluate import CallEvaluator, Judged, ProcessEvaluator, TextEvaluator
 from .i18n import N_, Message, Plural, format_number, gettext, resolve_lang, translations
+from .language import LANGUAGE_NAMES, guess_language, language_mismatch
 from .loading import (
-    LoadError,
-    Problem,
     is_overlay_data,
     load_overlay,
     overlay_from_data,
@@ -37,22 +41,36 @@ from .loading import (
 from .model import RejectedInput, Report
 from .nix import NixRegister
 from .report import (
+    LISTINGS,
+    CsvReport,
+    JsonReport,
+    Listing,
+    ReportWriter,
+    TextReport,
     process_report_data,
     process_report_text,
-    report_csv_rows,
     report_data,
-    report_text,
 )
-from .report_html import process_report_html, report_html
+from .report_html import HtmlReport, process_report_html
 from .schema import SCHEMAS
 from .stacking import overlay_problems
-from .subjects.call_io import Item, read_call_records, record_from_data
+from .subjects.call_io import parse_json_line, read_call_records, record_from_data
 from .subjects.process_io import read_contacts, read_service_process
 from .subjects.script import DOCUMENT_TYPES, Script, WrittenDocument
 from .text import Lang
+from .textinput import STDIN, read_text, source_name, spooled
+from .vocabulary import Outcome
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
+DEBUG_VARIABLE = "KONTAKTA_RULES_DEBUG"
+"""Set to print the traceback of an internal error."""
+WRITERS: dict[str, type[ReportWriter]] = {
+    "text": TextReport,
+    "json": JsonReport,
+    "csv": CsvReport,
+    "html": HtmlReport,
+}
 REPORT_FORMATS = ("text", "json", "csv", "html")
 HELP_WIDTH = 88
 
@@ -71,6 +89,7 @@ ARGPARSE_MSGIDS = (
     N_("invalid %(type)s value: %(value)r"),
     N_("invalid choice: %(value)r (choose from %(choices)s)"),
     N_("%(prog)s: error: %(message)s\n"),
+    N_("show program's version number and exit"),
 )
 
 
@@ -91,6 +110,26 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     def _(msgid: str) -> str:
         return gettext(msgid, lang)
 
+    # Options every command takes, before or after its name; a subcommand's default must not
+    # overwrite what was given before it (argparse.SUPPRESS).
+    def common_options(parser: argparse.ArgumentParser, default: Any) -> None:
+        parser.add_argument(
+            "--lang",
+            choices=["sv", "en"],
+            default=default,
+            help=_("language of the output (default: from the environment, else sv)"),
+        )
+        parser.add_argument(
+            "--output",
+            "-o",
+            type=Path,
+            metavar="FILE",
+            default=default,
+            help=_("write the output to FILE instead of standard output"),
+        )
+
+    common = argparse.ArgumentParser(add_help=False)
+    common_options(common, argparse.SUPPRESS)
     report_format = argparse.ArgumentParser(add_help=False)
     report_format.add_argument(
         "--format",
@@ -98,11 +137,21 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         default="text",
         help=_("output format: text, JSON (versioned schema), CSV or a self-contained HTML page"),
     )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--lang",
-        choices=["sv", "en"],
-        help=_("language of the output (default: from the environment, else sv)"),
+    report_format.add_argument(
+        "--findings",
+        choices=LISTINGS,
+        default=None,
+        help=_(
+            "which findings JSON, CSV and HTML list: problems (violations and undetermined, "
+            "the others counted) or all (default: problems for calls, all for one text or "
+            "process)"
+        ),
+    )
+    report_format.add_argument(
+        "--fail-on",
+        choices=["violation", "undetermined"],
+        default="violation",
+        help=_("exit 1 on a violation (default), or also on an undetermined finding"),
     )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
@@ -112,7 +161,13 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         description=_(
             "Kontakta's rules for telephone sales, customer service and NIX-Telefon as versioned, cited data."
         ),
+        epilog=_(
+            "Exit status: 0 success; 1 violation, call not allowed or invalid file; "
+            "2 unusable input or arguments; 3 internal error. FILE may be - for standard input."
+        ),
     )
+    p.add_argument("--version", action="version", version=f"kontakta-rules {__version__}")
+    common_options(p, None)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", parents=[common, fmt], help=_("list rulesets, versions and rule counts"))
     show = sub.add_parser(
@@ -139,11 +194,19 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         "--pin",
         action="append",
         default=[],
-        metavar="ID@VERSION",
-        help=_("use this version whatever the record's date (repeatable)"),
+        metavar="ID@VERSION[=FINGERPRINT]",
+        help=_(
+            "use this version whatever the record's date (repeatable); with "
+            "=sha256:..., only if its content still has that fingerprint"
+        ),
     )
     stack = argparse.ArgumentParser(add_help=False, parents=[policy])
     stack.add_argument("--nix", type=Path, metavar="REGISTER", help=_("a NIX register snapshot"))
+    stack.add_argument(
+        "--nix-allow-empty",
+        action="store_true",
+        help=_("accept a register snapshot without numbers (refused otherwise)"),
+    )
 
     check = sub.add_parser("check", help=_("check subjects against the rules"))
     what = check.add_subparsers(dest="subject", required=True, metavar="SUBJECT")
@@ -153,6 +216,11 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         help=_("audit call records (.jsonl or .csv)"),
     )
     calls.add_argument("file", type=Path, metavar="FILE")
+    calls.add_argument(
+        "--input-format",
+        choices=["jsonl", "csv"],
+        help=_("the format of FILE (default: from its name; standard input: jsonl)"),
+    )
 
     texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
     texts.add_argument("file", type=Path, metavar="FILE")
@@ -162,10 +230,19 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         metavar="DATE",
         help=_("judge by the rules in force on this day (default: today)"),
     )
+    written = argparse.ArgumentParser(add_help=False, parents=[texts])
+    written.add_argument(
+        "--text-lang",
+        choices=["sv", "en"],
+        help=_(
+            "the language the text is written in (default: recognised from the text); "
+            "--lang is the language of the report"
+        ),
+    )
     what.add_parser(
         "script",
-        parents=[common, texts],
-        help=_("check a call script or transcript (--lang is also the script's language)"),
+        parents=[common, written],
+        help=_("check a call script or transcript"),
     )
     documents = argparse.ArgumentParser(add_help=False)
     documents.add_argument(
@@ -173,10 +250,10 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         metavar="CATEGORY",
         help=_("what is sold; lottery and gaming are outside the Distance Contracts Act"),
     )
-    what.add_parser("offer", parents=[common, texts, documents], help=_("check a written offer"))
+    what.add_parser("offer", parents=[common, written, documents], help=_("check a written offer"))
     what.add_parser(
         "confirmation",
-        parents=[common, texts, documents],
+        parents=[common, written, documents],
         help=_("check a confirmation sent after a call"),
     )
 
@@ -281,7 +358,7 @@ def _cmd_schema(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) 
 
 
 def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    source = str(args.file)
+    source = source_name(args.file)
     raw = read_toml(args.file, source)
     if is_overlay_data(raw):
         overlay = overlay_from_data(raw, source)
@@ -296,26 +373,28 @@ def _cmd_validate(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO
 
 
 def _evaluator(args: argparse.Namespace) -> CallEvaluator:
-    nix = NixRegister.load(args.nix) if args.nix else None
+    nix = NixRegister.load(args.nix, allow_empty=args.nix_allow_empty) if args.nix else None
     return CallEvaluator(nix=nix, **_policy_options(args))
 
 
 def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The catalog, pins and overlay that ``--pin`` and ``--policy`` ask for."""
+    """The catalog, pins and overlay that ``--pin`` and ``--policy`` ask for; a pin with a
+    fingerprint (``ID@VERSION=sha256:...``) is refused when the content no longer matches."""
     catalog = Catalog.default()
     pins = {}
-    for ref in args.pin:
-        rs = catalog.resolve(ref)
+    for pin in args.pin:
+        ref, _, expected = pin.partition("=")
+        rs = catalog.get_pinned(ref, expected) if expected else catalog.resolve(ref)
         pins[rs.id] = rs.version
     return {
         "catalog": catalog,
         "pins": pins,
         "overlay": load_overlay(args.policy) if args.policy else None,
-        "overlay_source": str(args.policy),
+        "overlay_source": source_name(args.policy) if args.policy else "overlay",
     }
 
 
-def _progress(items: Iterable[Item], err: TextIO, lang: Lang) -> Iterator[Item]:
+def _progress(items: Iterable[Judged], err: TextIO, lang: Lang) -> Iterator[Judged]:
     """Count lines on stderr for long files when stderr is a terminal."""
     show = err.isatty()
     count = 0
@@ -329,32 +408,59 @@ def _progress(items: Iterable[Item], err: TextIO, lang: Lang) -> Iterator[Item]:
         err.write("\n")
 
 
+def _listing(args: argparse.Namespace, default: Listing) -> Listing:
+    return args.findings or default  # type: ignore[no-any-return]
+
+
+def _exit_status(counts: Any, args: argparse.Namespace, rejected: int) -> int:
+    """2 when input lines were rejected; else 1 for a violation (or, with ``--fail-on
+    undetermined``, an undetermined finding); else 0."""
+    if rejected:
+        return EXIT_USAGE
+    failing = [Outcome.VIOLATION]
+    if args.fail_on == "undetermined":
+        failing.append(Outcome.UNDETERMINED)
+    return EXIT_INVALID if any(counts[o] for o in failing) else EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     if args.subject == "process":
         return _cmd_check_process(args, lang, out, err)
     if args.subject != "calls":
         return _cmd_check_text(args, lang, out, err)
     evaluator = _evaluator(args)
-    result = evaluator.evaluate(_progress(read_call_records(args.file), err, lang))
-    _write_report(result, args.format, lang, out)
-    if result.rejected:
-        return EXIT_USAGE
-    return EXIT_INVALID if result.has_violation else EXIT_OK
+    writer = WRITERS[args.format](out, lang, _listing(args, "problems"))
+    is_csv = (args.input_format == "csv") if args.input_format else None
+    source = source_name(args.file)
+    with spooled(args.file) as path:  # read twice: standard input is copied once
+        judged = evaluator.stream(
+            lambda: read_call_records(path, csv=is_csv, source=source), source=source
+        )
+        for _line, item in _progress(judged, err, lang):
+            if isinstance(item, list):
+                writer.subject(item)
+            else:
+                writer.rejected(item)
+    writer.close()
+    return _exit_status(writer.tally.counts, args, writer.tally.rejected)
 
 
-def _write_report(result: Report | ProcessReport, fmt: str, lang: Lang, out: TextIO) -> None:
-    findings = result.report if isinstance(result, ProcessReport) else result
-    if fmt == "csv":
-        csv.writer(out, lineterminator="\n").writerows(report_csv_rows(findings, lang))
-    elif isinstance(result, ProcessReport):
+def _write_report(result: Report | ProcessReport, args: argparse.Namespace, lang: Lang, out: TextIO) -> None:
+    """A report held in memory (one text or one process): every finding listed by default."""
+    fmt, listing = args.format, _listing(args, "all")
+    if isinstance(result, ProcessReport) and fmt in ("json", "html", "text"):
         if fmt == "json":
             _print_json(process_report_data(result, lang), out)
         else:
             out.write((process_report_html if fmt == "html" else process_report_text)(result, lang))
-    elif fmt == "json":
-        _print_json(report_data(result, lang), out)
-    else:
-        out.write((report_html if fmt == "html" else report_text)(result, lang))
+        return
+    report = result.report if isinstance(result, ProcessReport) else result
+    if fmt == "json":
+        _print_json(report_data(report, lang, listing), out)
+        return
+    writer = WRITERS[fmt](out, lang, listing)
+    writer.feed(report)
+    writer.close()
 
 
 def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -362,39 +468,75 @@ def _cmd_check_process(args: argparse.Namespace, lang: Lang, out: TextIO, err: T
     contacts, rejected = read_contacts(args.contacts) if args.contacts else (None, ())
     evaluator = ProcessEvaluator(on=args.at, **_policy_options(args))
     result = evaluator.check(process, contacts, rejected)
-    _write_report(result, args.format, lang, out)
-    if rejected:
-        return EXIT_USAGE
-    return EXIT_INVALID if result.has_violation else EXIT_OK
+    _write_report(result, args, lang, out)
+    counts = {o: result.report.count(o) for o in Outcome}
+    return _exit_status(counts, args, len(rejected))
 
 
 def _cmd_check_text(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(
-            [Problem(str(args.file), "$", Message("cannot read the file: {error}", {"error": exc}))]
-        ) from exc
+    source = source_name(args.file)
+    text = read_text(args.file, source)
+    text_lang = _text_language(text, args.text_lang, source)
     subject: Script | WrittenDocument
     if args.subject == "script":
-        subject = Script.parse(text, str(args.file), lang)
+        subject = Script.parse(text, source, text_lang)
     else:
         subject = DOCUMENT_TYPES[args.subject].parse(
-            text, str(args.file), lang, offer_category=args.offer_category
+            text, source, text_lang, offer_category=args.offer_category
         )
     evaluator = TextEvaluator(subject.subject_kind, on=args.at, **_policy_options(args))
     result = evaluator.check(subject)
-    _write_report(result, args.format, lang, out)
-    return EXIT_INVALID if result.has_violation else EXIT_OK
+    _write_report(result, args, lang, out)
+    return _exit_status({o: result.count(o) for o in Outcome}, args, 0)
+
+
+def _text_language(text: str, given: Lang | None, source: str) -> Lang:
+    """The language a text is judged in: ``--text-lang``, else what the text evidently is;
+    a text evidently in the other language, or one too short to tell, is an error."""
+    if given is not None:
+        mismatch = language_mismatch(text, given)
+        if mismatch is not None:
+            raise LoadError(
+                [
+                    Problem(
+                        source,
+                        "",
+                        Message(
+                            "{why}; check --text-lang (the language of the text; --lang is "
+                            "the language of the report)",
+                            {"why": mismatch},
+                        ),
+                    )
+                ]
+            )
+        return given
+    guessed = guess_language(text)
+    if guessed is None:
+        raise LoadError(
+            [
+                Problem(
+                    source,
+                    "",
+                    Message(
+                        "cannot tell whether the text is in {sv} or {en}; say which with "
+                        "--text-lang sv or --text-lang en",
+                        {"sv": Message(LANGUAGE_NAMES["sv"]), "en": Message(LANGUAGE_NAMES["en"])},
+                    ),
+                )
+            ]
+        )
+    return guessed
 
 
 def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     evaluator = _evaluator(args)
-    data = _read_context(args.context) if args.context else {}
+    source = source_name(args.context) if args.context else "decide"
+    data = _read_context(args.context, source) if args.context else {}
     data.setdefault("call_id", "pre-dial")
     data.setdefault("calling_organisation", "")
     data.update(started_at=args.at, ended_at=args.at, destination=args.number, purpose=args.purpose)
-    record = record_from_data(data, str(args.context or "decide"), 1)
+    record = record_from_data(data, source, 1)
+    unusable = isinstance(record, RejectedInput)
     if isinstance(record, RejectedInput):  # unusable input: not allowed, and exit 2
         decision = Decision(False, (record.reason,), ())
     else:
@@ -418,22 +560,19 @@ def _cmd_decide(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) 
             out.write(
                 Message("earliest allowed: {time}", {"time": decision.earliest}).render(lang) + "\n"
             )
-    if isinstance(record, RejectedInput):
+    if unusable:
         return EXIT_USAGE
     return EXIT_OK if decision.allowed else EXIT_INVALID
 
 
-def _read_context(path: Path) -> dict[str, Any]:
+def _read_context(path: Path, source: str) -> dict[str, Any]:
     """The JSON object of ``decide --context``; a missing or bad file is a load error."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LoadError(
-            [Problem(str(path), "$", Message("cannot read the file: {error}", {"error": exc}))]
-        ) from exc
+    data = parse_json_line(read_text(path, source))
+    if isinstance(data, Message):
+        raise LoadError([Problem(source, "$", data)])
     if not isinstance(data, dict):
         raise LoadError(
-            [Problem(str(path), "$", Message("expected a JSON object of call-record fields"))]
+            [Problem(source, "$", Message("expected a JSON object of call-record fields"))]
         )
     return data
 
@@ -459,6 +598,42 @@ def _lang_option(argv: Sequence[str]) -> str | None:
     return None
 
 
+_FILE_OPTIONS = ("file", "policy", "nix", "context", "contacts")
+
+
+def _stdin_problem(args: argparse.Namespace) -> Message | None:
+    """Standard input can be read once: at most one file argument may be ``-``."""
+    readers = [name for name in _FILE_OPTIONS if str(getattr(args, name, None)) == STDIN]
+    if len(readers) > 1:
+        return Message(
+            "only one file argument can read standard input (-), not {names}",
+            {"names": ", ".join(readers)},
+        )
+    return None
+
+
+def _problem_count(exc: LoadError) -> Message:
+    return Plural(
+        "{count} problem found", "{count} problems found", "count", {"count": exc.total}
+    )
+
+
+@contextlib.contextmanager
+def _output(path: Path | None, out: TextIO) -> Iterator[TextIO]:
+    """Standard output, or the file ``--output`` names (written only when the command ran)."""
+    if path is None or str(path) == STDIN:
+        yield out
+        return
+    try:
+        fh = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        from .textinput import cannot_read
+
+        raise cannot_read(str(path), exc) from None
+    with fh:
+        yield fh
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -470,33 +645,46 @@ def main(
     except ValueError:
         early_lang = resolve_lang()
     try:
-        with _argparse_speaks(early_lang):
+        with _argparse_speaks(early_lang), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = _parser(early_lang).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
     lang = resolve_lang(args.lang)
     try:
-        return _COMMANDS[args.command](args, lang, out, err)
+        problem = _stdin_problem(args)
+        if problem is not None:
+            err.write(problem.render(lang) + "\n")
+            return EXIT_USAGE
+        with _output(args.output, out) as target:
+            return _COMMANDS[args.command](args, lang, target, err)
     except LoadError as exc:
         err.write(exc.render(lang) + "\n")
-        err.write(
-            Plural(
-                "{count} problem found",
-                "{count} problems found",
-                "count",
-                {"count": len(exc.problems)},
-            ).render(lang)
-            + "\n"
-        )
+        err.write(_problem_count(exc).render(lang) + "\n")
         return EXIT_INVALID if args.command == "validate" else EXIT_USAGE
-    except CatalogError as exc:
+    except (CatalogError, InputError) as exc:
         err.write(exc.render(lang) + "\n")
         return EXIT_USAGE
     except BrokenPipeError:
         # the reader stopped early (``| head``): exit as a shell reports a SIGPIPE, and keep
         # Python's exit handler from failing on the closed pipe when it flushes
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        err.write(Message("interrupted").render(lang) + "\n")
+        return 130
+    except Exception as exc:  # a bug: say so plainly, never a traceback, never status 1
+        err.write(
+            Message(
+                "internal error: {error}; this is a bug in kontakta-rules, please report it "
+                "(set {variable}=1 to see where it happened)",
+                {"error": f"{type(exc).__name__}: {exc}", "variable": DEBUG_VARIABLE},
+            ).render(lang)
+            + "\n"
+        )
+        if os.environ.get(DEBUG_VARIABLE):
+            traceback.print_exc(file=err)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

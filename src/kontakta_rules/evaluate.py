@@ -19,6 +19,7 @@ from .conformance import ProcessReport
 from .history import BatchCollector
 from .i18n import Message
 from .kpis import compute_kpis
+from .language import language_mismatch
 from .loading import LoadError
 from .model import Finding, Overlay, RejectedInput, Report, Rule, RuleRef, Ruleset
 from .nix import NixRegister
@@ -392,7 +393,16 @@ class TextEvaluator(Evaluator):
                 f"this evaluator judges {self.subject_kind.value}s, "
                 f"not a {subject.subject_kind.value}"
             )
-        return Report(tuple(self.judge(subject, subject.name, self.on)))
+        findings = self.judge(subject, subject.name, self.on)
+        mismatch = language_mismatch("\n".join(u.text for u in subject.utterances), subject.lang)
+        if mismatch is not None:  # judged with the other language's patterns: proves nothing
+            findings = [
+                f
+                if f.outcome is Outcome.NOT_APPLICABLE
+                else attrs.evolve(f, outcome=Outcome.UNDETERMINED, message=mismatch, evidence={})
+                for f in findings
+            ]
+        return Report(tuple(findings), subjects=1)
 
 
 class ProcessEvaluator(Evaluator):

@@ -290,6 +290,12 @@ class RejectedInput:
     reason: Text
 
 
+def rule_order(ref: RuleRef) -> tuple[int, str, dt.date, str]:
+    """How reports order rules: law first (then register, industry, practice and the
+    organisation), then by ruleset, version and rule id."""
+    return (ref.layer.rank, ref.ruleset_id, ref.ruleset_version, ref.rule_id)
+
+
 @frozen
 class Report:
     findings: tuple[Finding, ...]
@@ -307,15 +313,11 @@ class Report:
         return sum(1 for f in self.findings if f.outcome is outcome)
 
     def by_rule(self) -> dict[RuleRef, Counter[Outcome]]:
-        """Outcome counts per rule, law first (then register, industry, practice and the
-        organisation), then by ruleset, version and rule id."""
+        """Outcome counts per rule, in :func:`rule_order`."""
         counts: dict[RuleRef, Counter[Outcome]] = {}
         for f in self.findings:
             counts.setdefault(f.rule, Counter())[f.outcome] += 1
-        order = sorted(
-            counts, key=lambda r: (r.layer.rank, r.ruleset_id, r.ruleset_version, r.rule_id)
-        )
-        return {r: counts[r] for r in order}
+        return {r: counts[r] for r in sorted(counts, key=rule_order)}
 
     @property
     def has_violation(self) -> bool:

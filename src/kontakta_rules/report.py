@@ -1,18 +1,30 @@
 """Reports of findings: human text (sv/en), JSON with a versioned schema, CSV, and the
 conformance report of a customer-service process (HTML: :mod:`kontakta_rules.report_html`).
 
+An audit report is written as the audit goes: a :class:`ReportWriter` is given each judged
+subject's findings and each rejected line in turn, keeps counters, sets aside (in a temporary
+file once it grows) only what its format lists, and writes the whole report when closed. So
+memory does not grow with the number of findings. By default an audit lists the violations
+and undetermined findings and counts the others; ``listing="all"`` lists every finding.
+
 A report shows what the evaluation found; it never decides anything itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import csv
+import io
+import json
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO
 
 from ._version import __version__
 from .canonical import to_data
 from .i18n import N_, Plural, format_duration, format_number
-from .model import Finding, Report, RuleRef
+from .model import Finding, RejectedInput, Report, RuleRef, rule_order
 from .render import HEADING_LABELS, KPI_LABELS, LAYER_LABELS, SEVERITY_LABELS, _citation, _t, _wrap
 from .text import Lang
 from .vocabulary import CHANNEL_LABELS, Outcome
@@ -22,13 +34,17 @@ if TYPE_CHECKING:
     from .kpis import KpiValue
 
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2
 OUTCOME_LABELS = {
     Outcome.COMPLIANT: N_("compliant"),
     Outcome.VIOLATION: N_("violation"),
     Outcome.NOT_APPLICABLE: N_("not applicable"),
     Outcome.UNDETERMINED: N_("undetermined"),
 }
+PROBLEMS = (Outcome.VIOLATION, Outcome.UNDETERMINED)
+"""The outcomes every report lists: a rule not met, or one nobody can say is met."""
+Listing = Literal["problems", "all"]
+LISTINGS: tuple[Listing, ...] = ("problems", "all")
 REPORT_CSV_COLUMNS = (
     "subject_id",
     "outcome",
@@ -42,20 +58,72 @@ REPORT_CSV_COLUMNS = (
     "missing_parameters",
     "fingerprint",
 )
-"""One row per finding; a rejected input line is a row with ``outcome`` ``rejected``, its
-``source:line`` as ``subject_id`` and the reason as ``message``."""
+"""One row per finding listed; a rejected input line is a row with ``outcome`` ``rejected``,
+its ``source:line`` as ``subject_id`` and the reason as ``message``."""
 REJECTED = "rejected"
+SPOOL_BYTES = 1 << 20
+"""What a writer keeps in memory of the findings it lists before moving them to a file."""
+
+
+def listed_outcomes(listing: Listing) -> tuple[Outcome, ...]:
+    return tuple(Outcome) if listing == "all" else PROBLEMS
+
+
+# --------------------------------------------------------------------------- counting
+
+
+class Tally:
+    """What every report says of a whole audit: subjects judged, lines rejected, outcomes
+    counted overall and per rule, and the ruleset versions (with their sources) used."""
+
+    def __init__(self) -> None:
+        self.subjects = 0
+        self.rejected = 0
+        self.counts: Counter[Outcome] = Counter()
+        self._by_rule: dict[RuleRef, Counter[Outcome]] = {}
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        self.subjects += 1
+        counts, by_rule = self.counts, self._by_rule
+        for f in findings:
+            counts[f.outcome] += 1
+            rule = by_rule.get(f.rule)
+            if rule is None:
+                rule = by_rule[f.rule] = Counter()
+            rule[f.outcome] += 1
+
+    def by_rule(self) -> dict[RuleRef, Counter[Outcome]]:
+        """Outcome counts per rule, law first (see :func:`~kontakta_rules.model.rule_order`)."""
+        return {r: self._by_rule[r] for r in sorted(self._by_rule, key=rule_order)}
+
+    def rulesets(self) -> list[RuleRef]:
+        """One rule of each ruleset version used, in the rules' order (for its id, version,
+        fingerprint, layer and source)."""
+        seen: dict[tuple[str, str], RuleRef] = {}
+        for ref in self.by_rule():
+            seen.setdefault((ref.ruleset_ref, ref.fingerprint), ref)
+        return list(seen.values())
+
+    @classmethod
+    def of(cls, report: Report) -> Tally:
+        tally = cls()
+        by_subject: dict[str, list[Finding]] = {}
+        for f in report.findings:
+            by_subject.setdefault(f.subject_id, []).append(f)
+        for findings in by_subject.values():
+            tally.add(findings)
+        tally.subjects = report.subject_count
+        tally.rejected = len(report.rejected)
+        return tally
+
+
+# --------------------------------------------------------------------------- data
 
 
 def _rule_data(ref: RuleRef, lang: Lang) -> dict[str, Any]:
     return {
         "ref": ref.ref,
-        "ruleset": {
-            "id": ref.ruleset_id,
-            "version": ref.ruleset_version.isoformat(),
-            "fingerprint": ref.fingerprint,
-            "layer": ref.layer.value,
-        },
+        "ruleset": _ruleset_data(ref),
         "rule_id": ref.rule_id,
         "title": ref.title.get(lang) if ref.title else None,
         "text": ref.text.get(lang) if ref.text else None,
@@ -65,69 +133,274 @@ def _rule_data(ref: RuleRef, lang: Lang) -> dict[str, Any]:
     }
 
 
-def report_data(report: Report, lang: Lang) -> dict[str, Any]:
-    """A report as JSON-able data; ``kontakta-rules schema report`` prints its JSON Schema and
-    ``schema_version`` says which layout (a new version only for incompatible changes)."""
+def _ruleset_data(ref: RuleRef) -> dict[str, Any]:
+    return {
+        "id": ref.ruleset_id,
+        "version": ref.ruleset_version.isoformat(),
+        "fingerprint": ref.fingerprint,
+        "layer": ref.layer.value,
+    }
+
+
+def finding_data(f: Finding, lang: Lang) -> dict[str, Any]:
+    """One finding as JSON-able data."""
+    return {
+        "subject_id": f.subject_id,
+        "outcome": f.outcome.value,
+        "ruleset": _ruleset_data(f.rule),
+        "rule_id": f.rule_id,
+        "severity": f.severity.value,
+        "message": f.message.get(lang),
+        "citation": to_data(f.citation),
+        "evidence": to_data(dict(f.evidence)),
+        "missing_parameters": list(f.missing_parameters),
+    }
+
+
+def rejected_data(r: RejectedInput, lang: Lang) -> dict[str, Any]:
+    return {"source": r.source, "line": r.line, "reason": r.reason.get(lang)}
+
+
+def summary_data(tally: Tally, lang: Lang, listing: Listing) -> dict[str, Any]:
+    """Everything a JSON report says before its lists of rejected lines and findings."""
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "generator": {"name": "kontakta-rules", "version": __version__},
         "language": lang,
-        "subjects": len({f.subject_id for f in report.findings}),
-        "counts": {o.value: report.count(o) for o in Outcome},
-        "rejected": [
-            {"source": r.source, "line": r.line, "reason": r.reason.get(lang)}
-            for r in report.rejected
+        "subjects": tally.subjects,
+        "counts": {o.value: tally.counts[o] for o in Outcome},
+        "listed": [o.value for o in listed_outcomes(listing)],
+        "rulesets": [
+            {
+                "ref": ref.ruleset_ref,
+                "fingerprint": ref.fingerprint,
+                "layer": ref.layer.value,
+                "source": ref.source,
+            }
+            for ref in tally.rulesets()
         ],
         "rules": [
             {**_rule_data(ref, lang), "counts": {o.value: counts[o] for o in Outcome}}
-            for ref, counts in report.by_rule().items()
-        ],
-        "findings": [
-            {
-                "subject_id": f.subject_id,
-                "outcome": f.outcome.value,
-                "ruleset": {
-                    "id": f.ruleset_id,
-                    "version": f.ruleset_version.isoformat(),
-                    "fingerprint": f.fingerprint,
-                    "layer": f.layer.value,
-                },
-                "rule_id": f.rule_id,
-                "severity": f.severity.value,
-                "message": f.message.get(lang),
-                "citation": to_data(f.citation),
-                "evidence": to_data(dict(f.evidence)),
-                "missing_parameters": list(f.missing_parameters),
-            }
-            for f in report.findings
+            for ref, counts in tally.by_rule().items()
         ],
     }
 
 
-def report_csv_rows(report: Report, lang: Lang) -> list[list[str]]:
-    """The header and one row per finding, then one per rejected input line."""
-    rows = [list(REPORT_CSV_COLUMNS)]
-    for f in report.findings:
-        rows.append(
-            [
-                f.subject_id,
-                f.outcome.value,
-                f.ruleset_id,
-                f.ruleset_version.isoformat(),
-                f.rule_id,
-                f.layer.value,
-                f.severity.value,
-                f.message.get(lang),
-                f.citation.url,
-                ";".join(f.missing_parameters),
-                f.fingerprint,
-            ]
-        )
-    for r in report.rejected:
+def report_data(report: Report, lang: Lang, listing: Listing = "all") -> dict[str, Any]:
+    """A report as JSON-able data; ``kontakta-rules schema report`` prints its JSON Schema and
+    ``schema_version`` says which layout (a new version only for incompatible changes)."""
+    shown = listed_outcomes(listing)
+    return {
+        **summary_data(Tally.of(report), lang, listing),
+        "rejected": [rejected_data(r, lang) for r in report.rejected],
+        "findings": [finding_data(f, lang) for f in report.findings if f.outcome in shown],
+    }
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def spool(limit: int = SPOOL_BYTES) -> IO[str]:
+    """A text buffer that moves to a temporary file once it holds ``limit`` bytes."""
+    return tempfile.SpooledTemporaryFile(max_size=limit, mode="w+", encoding="utf-8")
+
+
+def copy_spool(buffer: IO[str], out: TextIO) -> None:
+    buffer.seek(0)
+    while chunk := buffer.read(1 << 16):
+        out.write(chunk)
+    buffer.close()
+
+
+class ReportWriter:
+    """Writes one report as subjects are judged: call :meth:`subject` with each subject's
+    findings, :meth:`rejected` with each rejected line, then :meth:`close`."""
+
+    def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
+        self.out = out
+        self.lang = lang
+        self.listing = listing
+        self.tally = Tally()
+        self._shown = frozenset(listed_outcomes(listing))
+
+    def subject(self, findings: Sequence[Finding]) -> None:
+        self.tally.add(findings)
+        shown = self._shown
+        for f in findings:
+            if f.outcome in shown:
+                self.finding(f)
+
+    def rejected(self, r: RejectedInput) -> None:
+        self.tally.rejected += 1
+        self.reject(r)
+
+    def finding(self, f: Finding) -> None:
+        """A finding the report lists."""
+        raise NotImplementedError
+
+    def reject(self, r: RejectedInput) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def feed(self, report: Report) -> None:
+        """Everything in an in-memory report, subject by subject, then its rejected lines."""
+        by_subject: dict[str, list[Finding]] = {}
+        for f in report.findings:
+            by_subject.setdefault(f.subject_id, []).append(f)
+        for findings in by_subject.values():
+            self.subject(findings)
+        for r in report.rejected:
+            self.rejected(r)
+        if report.subjects is not None:
+            self.tally.subjects = report.subjects
+
+
+class TextReport(ReportWriter):
+    """Counts, the rejected input lines, the rules that were not met or could not be judged,
+    the ruleset versions used, then every violation and undetermined finding with its
+    evidence and source (whatever the listing: text is for reading)."""
+
+    def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
+        super().__init__(out, lang, "problems")
+        self._findings = spool()
+        self._rejected = spool()
+
+    def finding(self, f: Finding) -> None:
+        lang = self.lang
+        lines = [
+            f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} "
+            f"{f.rule.ref}: {f.message.get(lang)}",
+            *(f"    {q}" for q in quotes(f, lang)),
+            f"    {_citation(f.citation)}",
+        ]
+        self._findings.write("\n".join(lines) + "\n")
+
+    def reject(self, r: RejectedInput) -> None:
+        self._rejected.write(_rejected_line(r, self.lang) + "\n")
+
+    def close(self) -> None:
+        lang, tally, out = self.lang, self.tally, self.out
+        counts = ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {tally.counts[o]}" for o in Outcome)
+        out.write(_evaluated(tally, lang) + "\n" + counts + "\n\n")
+        if not tally.counts:
+            out.write(_t("No findings.", lang) + "\n")
+        copy_spool(self._rejected, out)
+        by_rule = tally.by_rule()
+        open_rules = [(ref, c) for ref, c in by_rule.items() if c[Outcome.VIOLATION] or c[Outcome.UNDETERMINED]]
+        if open_rules:
+            out.write("\n" + _t("Rules not met or not determined", lang) + "\n")
+            out.writelines(f"  {ref.ref}: {outcome_cells(c, lang)}\n" for ref, c in open_rules)
+        if by_rule:
+            out.write("\n" + _t("Rulesets used", lang) + "\n")
+            out.writelines(
+                f"  {ref.ruleset_ref} {ref.fingerprint} ({ref.source})\n" for ref in tally.rulesets()
+            )
+            out.write("\n")
+        copy_spool(self._findings, out)
+
+
+def _evaluated(tally: Tally, lang: Lang) -> str:
+    return Plural(
+        "{subjects} record evaluated, {rejected} rejected",
+        "{subjects} records evaluated, {rejected} rejected",
+        "subjects",
+        {"subjects": tally.subjects, "rejected": tally.rejected},
+    ).render(lang)
+
+
+class JsonReport(ReportWriter):
+    """The JSON layout of :func:`report_data`, written piece by piece: one line per
+    finding and per rejected line, so even a large report is written as it goes."""
+
+    def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
+        super().__init__(out, lang, listing)
+        self._findings = spool()
+        self._rejected = spool()
+
+    def finding(self, f: Finding) -> None:
+        _item(self._findings, finding_data(f, self.lang))
+
+    def reject(self, r: RejectedInput) -> None:
+        _item(self._rejected, rejected_data(r, self.lang))
+
+    def close(self) -> None:
+        head = json.dumps(summary_data(self.tally, self.lang, self.listing), ensure_ascii=False, indent=2)
+        assert head.endswith("\n}")
+        out = self.out
+        out.write(head[:-2])
+        for key, buffer in (("rejected", self._rejected), ("findings", self._findings)):
+            empty = buffer.tell() == 0
+            out.write(f',\n  "{key}": [' + ("" if empty else "\n"))
+            copy_spool(buffer, out)
+            out.write("]" if empty else "\n  ]")
+        out.write("\n}\n")
+
+
+def _item(buffer: IO[str], data: Mapping[str, Any]) -> None:
+    if buffer.tell():
+        buffer.write(",\n")
+    buffer.write("    " + json.dumps(data, ensure_ascii=False))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a cell starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (which Excel and LibreOffice would run as a formula)
+    gets a leading apostrophe, unless it is a plain number such as ``-5``."""
+    if text[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class CsvReport(ReportWriter):
+    """One row per finding listed and per rejected line, written at once; cells that a
+    spreadsheet would run as formulas are neutralised (:func:`safe_cell`)."""
+
+    def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
+        super().__init__(out, lang, listing)
+        self._writer = csv.writer(out, lineterminator="\n")
+        self._writer.writerow(REPORT_CSV_COLUMNS)
+
+    def finding(self, f: Finding) -> None:
+        self._writer.writerow([safe_cell(c) for c in _csv_row(f, self.lang)])
+
+    def reject(self, r: RejectedInput) -> None:
         row = dict.fromkeys(REPORT_CSV_COLUMNS, "")
-        row.update(subject_id=f"{r.source}:{r.line}", outcome=REJECTED, message=r.reason.get(lang))
-        rows.append(list(row.values()))
-    return rows
+        row.update(subject_id=f"{r.source}:{r.line}", outcome=REJECTED, message=r.reason.get(self.lang))
+        self._writer.writerow([safe_cell(c) for c in row.values()])
+
+    def close(self) -> None:
+        pass
+
+
+def _csv_row(f: Finding, lang: Lang) -> list[str]:
+    return [
+        f.subject_id,
+        f.outcome.value,
+        f.ruleset_id,
+        f.ruleset_version.isoformat(),
+        f.rule_id,
+        f.layer.value,
+        f.severity.value,
+        f.message.get(lang),
+        f.citation.url,
+        ";".join(f.missing_parameters),
+        f.fingerprint,
+    ]
+
+
+def report_csv_rows(report: Report, lang: Lang, listing: Listing = "all") -> list[list[str]]:
+    """The header and one row per finding, then one per rejected input line."""
+    buffer = io.StringIO()
+    writer = CsvReport(buffer, lang, listing)
+    writer.feed(report)
+    writer.close()
+    return list(csv.reader(io.StringIO(buffer.getvalue())))
 
 
 def outcome_cells(counts: Mapping[Outcome, int], lang: Lang) -> str:
@@ -141,52 +414,25 @@ def outcome_cells(counts: Mapping[Outcome, int], lang: Lang) -> str:
 def report_text(report: Report, lang: Lang) -> str:
     """Counts, the rejected input lines, the rules that were not met or could not be judged,
     and every violation and undetermined finding with its evidence and source."""
-    counts = ", ".join(f"{_t(OUTCOME_LABELS[o], lang)}: {report.count(o)}" for o in Outcome)
-    subjects = len({f.subject_id for f in report.findings})
-    lines = [
-        Plural(
-            "{subjects} record evaluated, {rejected} rejected",
-            "{subjects} records evaluated, {rejected} rejected",
-            "subjects",
-            {"subjects": subjects, "rejected": len(report.rejected)},
-        ).render(lang),
-        counts,
-        "",
-    ]
-    if not report.findings:
-        lines.append(_t("No findings.", lang))
-    lines += _rejected_lines(report, lang)
-    open_rules = [
-        (ref, c)
-        for ref, c in report.by_rule().items()
-        if c[Outcome.VIOLATION] or c[Outcome.UNDETERMINED]
-    ]
-    if open_rules:
-        lines += ["", _t("Rules not met or not determined", lang)]
-        lines += [f"  {ref.ref}: {outcome_cells(c, lang)}" for ref, c in open_rules]
-        lines.append("")
-    for f in report.findings:
-        if f.outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED):
-            lines.append(
-                f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} "
-                f"{f.rule.ref}: {f.message.get(lang)}"
-            )
-            lines.extend(f"    {q}" for q in quotes(f, lang))
-            lines.append(f"    {_citation(f.citation)}")
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    writer = TextReport(buffer, lang)
+    writer.feed(report)
+    writer.close()
+    return buffer.getvalue()
+
+
+def _rejected_line(r: RejectedInput, lang: Lang) -> str:
+    return _t(
+        "rejected: {source} line {line}: {reason}",
+        lang,
+        source=r.source,
+        line=r.line,
+        reason=r.reason.get(lang),
+    )
 
 
 def _rejected_lines(report: Report, lang: Lang) -> list[str]:
-    return [
-        _t(
-            "rejected: {source} line {line}: {reason}",
-            lang,
-            source=r.source,
-            line=r.line,
-            reason=r.reason.get(lang),
-        )
-        for r in report.rejected
-    ]
+    return [_rejected_line(r, lang) for r in report.rejected]
 
 
 def quotes(f: Finding, lang: Lang) -> list[str]:

@@ -2,23 +2,35 @@
 styles or fonts, readable offline.
 
 It holds the counts per outcome, the rejected input lines, a summary by rule and outcome,
-and a section per rule with the rule's text, its citation and every finding with its
-evidence: violations and undetermined findings open, the others folded away.
+the ruleset versions used with their sources, and a section per rule with the rule's text,
+its citation and the findings listed with their evidence: violations and undetermined
+findings open; with ``listing="all"`` the others too, folded away. It is written as the
+audit goes (:class:`HtmlReport`): each rule's rows wait in a temporary file, not in memory.
 """
 
 from __future__ import annotations
 
+import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO
 
 from ._version import __version__
 from .canonical import to_data
 from .i18n import Plural
-from .model import Citation, Finding, Report, RuleRef, is_web_url
+from .model import Citation, Finding, RejectedInput, Report, RuleRef, is_web_url
 from .render import HEADING_LABELS, LAYER_LABELS, SEVERITY_LABELS, _t
-from .report import OUTCOME_LABELS, kpi_line, quotes
+from .report import (
+    OUTCOME_LABELS,
+    Listing,
+    ReportWriter,
+    copy_spool,
+    kpi_line,
+    quotes,
+    spool,
+)
 from .text import Lang
 from .vocabulary import Outcome
 
@@ -52,9 +64,11 @@ details { margin: .4rem 0; } summary { cursor: pointer; }
 """
 
 
-def report_html(report: Report, lang: Lang, *, title: str | None = None) -> str:
+def report_html(
+    report: Report, lang: Lang, *, title: str | None = None, listing: Listing = "all"
+) -> str:
     """The report as one HTML document in ``lang``."""
-    return _document(report, lang, title or _t("Compliance report", lang), ())
+    return _document(report, lang, title or _t("Compliance report", lang), (), listing)
 
 
 def process_report_html(result: ProcessReport, lang: Lang) -> str:
@@ -88,133 +102,203 @@ def process_report_html(result: ProcessReport, lang: Lang) -> str:
             + "</p>"
         )
     title = _t("Conformance of {name}", lang, name=review.name)
-    return _document(result.report, lang, title, parts)
+    return _document(result.report, lang, title, parts, "all")
 
 
-def _document(report: Report, lang: Lang, title: str, extra: Sequence[str]) -> str:
-    by_rule = report.by_rule()
-    subjects = len({f.subject_id for f in report.findings})
-    body = [
-        _h(1, title),
-        '<p class="muted">'
-        + escape(
-            "; ".join(
-                (
-                    Plural(
-                        "{count} subject evaluated",
-                        "{count} subjects evaluated",
-                        "count",
-                        {"count": subjects},
-                    ).render(lang),
-                    Plural(
-                        "{count} input line rejected",
-                        "{count} input lines rejected",
-                        "count",
-                        {"count": len(report.rejected)},
-                    ).render(lang),
-                    f"kontakta-rules {__version__}",
+def _document(
+    report: Report, lang: Lang, title: str, extra: Sequence[str], listing: Listing
+) -> str:
+    buffer = io.StringIO()
+    writer = HtmlReport(buffer, lang, listing, title=title, extra=extra)
+    writer.feed(report)
+    writer.close()
+    return buffer.getvalue()
+
+
+_RULE_SPOOL_BYTES = 1 << 18
+
+
+class HtmlReport(ReportWriter):
+    """The HTML page, written as the audit goes: the rows of each rule's findings wait in a
+    spool of their own until the counts and the summary can be written above them."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        lang: Lang,
+        listing: Listing = "problems",
+        *,
+        title: str | None = None,
+        extra: Sequence[str] = (),
+    ) -> None:
+        super().__init__(out, lang, listing)
+        self.title = title or _t("Compliance report", lang)
+        self.extra = tuple(extra)
+        self._open: dict[RuleRef, IO[str]] = {}
+        self._folded: dict[RuleRef, IO[str]] = {}
+        self._rejected = spool()
+
+    def finding(self, f: Finding) -> None:
+        rows = self._open if f.outcome in OPEN_OUTCOMES else self._folded
+        buffer = rows.get(f.rule)
+        if buffer is None:
+            buffer = rows[f.rule] = spool(_RULE_SPOOL_BYTES)
+        buffer.write(_finding_row(f, self.lang))
+
+    def reject(self, r: RejectedInput) -> None:
+        self._rejected.write(
+            "<tr>"
+            + "".join(
+                c if c.startswith("<td") else f"<td>{c}</td>"
+                for c in (escape(r.source), _count(r.line), escape(r.reason.get(self.lang)))
+            )
+            + "</tr>"
+        )
+
+    def close(self) -> None:
+        lang, tally, out = self.lang, self.tally, self.out
+        out.write(_page_start(lang, self.title))
+        out.write(_h(1, self.title) + "\n")
+        out.write(
+            '<p class="muted">'
+            + escape(
+                "; ".join(
+                    (
+                        Plural(
+                            "{count} subject evaluated",
+                            "{count} subjects evaluated",
+                            "count",
+                            {"count": tally.subjects},
+                        ).render(lang),
+                        Plural(
+                            "{count} input line rejected",
+                            "{count} input lines rejected",
+                            "count",
+                            {"count": tally.rejected},
+                        ).render(lang),
+                        f"kontakta-rules {__version__}",
+                    )
                 )
             )
+            + "</p>\n"
         )
-        + "</p>",
-        "<p>"
-        + " ".join(_badge(o, lang, f" {report.count(o)}") for o in Outcome)
-        + (_badge_rejected(lang, f" {len(report.rejected)}") if report.rejected else "")
-        + "</p>",
-    ]
-    if report.rejected:
-        body.append(_h(2, _t("Rejected input", lang)))
-        body.append(
+        out.write(
+            "<p>"
+            + " ".join(_badge(o, lang, f" {tally.counts[o]}") for o in Outcome)
+            + (_badge_rejected(lang, f" {tally.rejected}") if tally.rejected else "")
+            + "</p>\n"
+        )
+        if tally.rejected:
+            out.write(_h(2, _t("Rejected input", lang)) + "\n")
+            out.write(_table_start([_t("Source", lang), _t("Line", lang), _t("Reason", lang)]))
+            copy_spool(self._rejected, out)
+            out.write(_TABLE_END + "\n")
+        for part in self.extra:
+            out.write(part + "\n")
+        by_rule = tally.by_rule()
+        if not by_rule:
+            out.write("<p>" + escape(_t("No findings.", lang)) + "</p>\n")
+            out.write(_PAGE_END)
+            return
+        out.write(_h(2, _t("Summary by rule and outcome", lang)) + "\n")
+        out.write(
             _table(
-                [_t("Source", lang), _t("Line", lang), _t("Reason", lang)],
+                [_t("Rule", lang), _t("Layer", lang), _t("Requirement", lang), *_outcome_heads(lang)],
                 [
-                    [escape(r.source), _count(r.line), escape(r.reason.get(lang))]
-                    for r in report.rejected
+                    [
+                        f'<a href="#{_anchor(ref)}">{escape(_title(ref, lang))}</a><br>'
+                        f'<span class="ref">{escape(ref.ref)}</span>',
+                        escape(_t(LAYER_LABELS[ref.layer], lang)),
+                        escape(_t(SEVERITY_LABELS[ref.severity], lang)),
+                        *(_count(counts[o]) for o in Outcome),
+                    ]
+                    for ref, counts in by_rule.items()
                 ],
             )
+            + "\n"
         )
-    body.extend(extra)
-    if not by_rule:
-        body.append("<p>" + escape(_t("No findings.", lang)) + "</p>")
-        return _page(lang, title, body)
-    body.append(_h(2, _t("Summary by rule and outcome", lang)))
-    body.append(
-        _table(
-            [_t("Rule", lang), _t("Layer", lang), _t("Requirement", lang), *_outcome_heads(lang)],
-            [
+        out.write(_h(2, _t("Rulesets used", lang)) + "\n")
+        out.write(
+            _table(
+                [_t("Ruleset", lang), _t("Fingerprint", lang), _t("Source", lang)],
                 [
-                    f'<a href="#{_anchor(ref)}">{escape(_title(ref, lang))}</a><br>'
-                    f'<span class="ref">{escape(ref.ref)}</span>',
-                    escape(_t(LAYER_LABELS[ref.layer], lang)),
-                    escape(_t(SEVERITY_LABELS[ref.severity], lang)),
-                    *(_count(counts[o]) for o in Outcome),
-                ]
-                for ref, counts in by_rule.items()
-            ],
+                    [
+                        escape(ref.ruleset_ref),
+                        f'<span class="ref">{escape(ref.fingerprint)}</span>',
+                        escape(ref.source),
+                    ]
+                    for ref in tally.rulesets()
+                ],
+            )
+            + "\n"
         )
-    )
-    body.append(_h(2, _t("Findings by rule", lang)))
-    findings: dict[RuleRef, list[Finding]] = {}
-    for f in report.findings:
-        findings.setdefault(f.rule, []).append(f)
-    for ref in by_rule:
-        body.append(_rule_section(ref, findings[ref], lang))
-    return _page(lang, title, body)
+        out.write(_h(2, _t("Findings by rule", lang)) + "\n")
+        for ref, counts in by_rule.items():
+            self._rule_section(ref, counts)
+        out.write(_PAGE_END)
+
+    def _rule_section(self, ref: RuleRef, counts: Counter[Outcome]) -> None:
+        lang, out = self.lang, self.out
+        out.write(f'<section id="{_anchor(ref)}">\n' + _h(3, _title(ref, lang)) + "\n")
+        out.write(f'<div class="ref">{escape(ref.ref)} · {escape(ref.fingerprint)}</div>\n')
+        if ref.text is not None:
+            out.write(f"<blockquote>{escape(ref.text.get(lang))}</blockquote>\n")
+        out.write(f"<p>{escape(_t('Source', lang))}: {_citation_html(ref.citation)}</p>\n")
+        shown = self._open.pop(ref, None)
+        if shown is not None:
+            out.write(_table_start(_finding_heads(lang)))
+            copy_spool(shown, out)
+            out.write(_TABLE_END + "\n")
+        others = sum(counts[o] for o in Outcome if o not in OPEN_OUTCOMES)
+        folded = self._folded.pop(ref, None)
+        if folded is not None:
+            label = Plural(
+                "{count} finding compliant or not applicable",
+                "{count} findings compliant or not applicable",
+                "count",
+                {"count": others},
+            ).render(lang)
+            out.write(f"<details><summary>{escape(label)}</summary>")
+            out.write(_table_start(_finding_heads(lang)))
+            copy_spool(folded, out)
+            out.write(_TABLE_END + "</details>\n")
+        elif others:
+            label = Plural(
+                "{count} finding compliant or not applicable, counted and not listed",
+                "{count} findings compliant or not applicable, counted and not listed",
+                "count",
+                {"count": others},
+            ).render(lang)
+            out.write(f'<p class="muted">{escape(label)}</p>\n')
+        out.write("</section>\n")
 
 
-def _page(lang: Lang, title: str, body: Sequence[str]) -> str:
+def _page_start(lang: Lang, title: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="kontakta-rules {escape(__version__)}">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
     )
 
 
-def _rule_section(ref: RuleRef, findings: list[Finding], lang: Lang) -> str:
-    parts = [
-        f'<section id="{_anchor(ref)}">',
-        _h(3, _title(ref, lang)),
-        f'<div class="ref">{escape(ref.ref)} · {escape(ref.fingerprint)}</div>',
-    ]
-    if ref.text is not None:
-        parts.append(f"<blockquote>{escape(ref.text.get(lang))}</blockquote>")
-    source = _t("Source", lang)
-    parts.append(f"<p>{escape(source)}: {_citation_html(ref.citation)}</p>")
-    shown = [f for f in findings if f.outcome in OPEN_OUTCOMES]
-    folded = [f for f in findings if f.outcome not in OPEN_OUTCOMES]
-    if shown:
-        parts.append(_findings_table(shown, lang))
-    if folded:
-        label = Plural(
-            "{count} finding compliant or not applicable",
-            "{count} findings compliant or not applicable",
-            "count",
-            {"count": len(folded)},
-        ).render(lang)
-        parts.append(
-            f"<details><summary>{escape(label)}</summary>{_findings_table(folded, lang)}</details>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
+_PAGE_END = "</body>\n</html>\n"
 
 
-def _findings_table(findings: Iterable[Finding], lang: Lang) -> str:
-    heads = [_t("Subject", lang), _t("Outcome", lang), _t("Why", lang), _t("Evidence", lang)]
-    rows = [
-        [
-            escape(f.subject_id),
-            _badge(f.outcome, lang),
-            escape(f.message.get(lang))
-            + "".join(f'<br><span class="muted">{escape(q)}</span>' for q in quotes(f, lang)),
-            _evidence(f),
-        ]
-        for f in findings
-    ]
-    return _table(heads, rows)
+def _finding_heads(lang: Lang) -> list[str]:
+    return [_t("Subject", lang), _t("Outcome", lang), _t("Why", lang), _t("Evidence", lang)]
+
+
+def _finding_row(f: Finding, lang: Lang) -> str:
+    cells = (
+        escape(f.subject_id),
+        _badge(f.outcome, lang),
+        escape(f.message.get(lang))
+        + "".join(f'<br><span class="muted">{escape(q)}</span>' for q in quotes(f, lang)),
+        _evidence(f),
+    )
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
 def _evidence(f: Finding) -> str:
@@ -274,9 +358,16 @@ def _h(level: int, text: str) -> str:
 
 def _table(heads: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """``rows`` hold HTML already escaped; a cell that is already a ``<td>`` is kept."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
     body = "".join(
         "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in row) + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return _table_start(heads) + body + _TABLE_END
+
+
+def _table_start(heads: Sequence[str]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>"
+
+
+_TABLE_END = "</tbody></table>"

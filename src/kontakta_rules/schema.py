@@ -160,7 +160,7 @@ def service_process_schema() -> dict[str, Any]:
 
 
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema of a report (``check ... --format json``), layout ``schema_version`` 1.
+    """The JSON Schema of a report (``check ... --format json``), layout ``schema_version`` 2.
 
     Written out by hand: a report is output, not a file the model loads. A test validates
     every report the CLI writes against it, so the two cannot drift apart.
@@ -215,8 +215,36 @@ def report_schema() -> dict[str, Any]:
                 "required": ["name", "version"],
             },
             "language": {"enum": ["sv", "en"]},
-            "subjects": {"type": "integer", "minimum": 0, "description": "Subjects judged."},
+            "subjects": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Subjects judged (records, texts, processes); rejected lines "
+                "are not among them.",
+            },
             "counts": counts,
+            "listed": {
+                "type": "array",
+                "description": "The outcomes whose findings `findings` lists; the others are "
+                "counted only (`--findings all` lists every one).",
+                "items": {"enum": outcomes},
+            },
+            "rulesets": {
+                "type": "array",
+                "description": "Every ruleset version used, with the fingerprint of what was "
+                "evaluated (after the organisation's overlay filled in its parameters) and "
+                "where it was read from.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "ref": {"type": "string", "description": "id@version"},
+                        "fingerprint": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+                        "layer": {"enum": layers},
+                        "source": {"type": "string"},
+                    },
+                    "required": ["ref", "fingerprint", "layer", "source"],
+                    "additionalProperties": False,
+                },
+            },
             "rejected": {
                 "type": "array",
                 "description": "Input lines that could not be judged, with the reason.",
@@ -253,7 +281,7 @@ def report_schema() -> dict[str, Any]:
             },
             "findings": {
                 "type": "array",
-                "description": "One per rule and subject.",
+                "description": "One per rule and subject, for the outcomes in `listed`.",
                 "items": {
                     "type": "object",
                     "properties": {
@@ -309,6 +337,8 @@ def report_schema() -> dict[str, Any]:
             "language",
             "subjects",
             "counts",
+            "listed",
+            "rulesets",
             "rejected",
             "rules",
             "findings",

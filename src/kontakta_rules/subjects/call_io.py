@@ -250,8 +250,11 @@ def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
             yield line, record_from_data(data, src, line)
 
 
-def read_call_records(path: Path | str, *, csv: bool | None = None) -> Iterator[Item]:
+def read_call_records(
+    path: Path | str, *, csv: bool | None = None, source: str | None = None
+) -> Iterator[Item]:
     """``(line, record or rejection)`` for every record in a ``.jsonl`` or ``.csv`` file
-    (``-``: standard input, JSON Lines unless ``csv``)."""
-    is_csv = csv if csv is not None else str(path).lower().endswith(".csv")
-    return read_csv(path) if is_csv else read_jsonl(path)
+    (``-``: standard input, JSON Lines unless ``csv``); ``source`` names the file in
+    messages (default: its path)."""
+    is_csv = csv if csv is not None else str(source or path).lower().endswith(".csv")
+    return read_csv(path, source) if is_csv else read_jsonl(path, source)

@@ -4,9 +4,15 @@ place in the file.
 A script or transcript is plain text. A line may start with a timestamp (``[00:05]``,
 ``[00:00:05]``, ``[1:02.5]``) and a speaker label (``Säljare:``, ``Säljaren:``, ``Kund:``,
 ``Kunden:``, ``Agent:``, ``Customer:`` ...). A labelled line starts a turn; an
-unlabelled line continues the turn before it. A file without any label is a prepared script
-in prose: each paragraph (lines up to a blank line) is one turn by the caller.
+unlabelled line continues the turn before it. Unlabelled lines before the first label are
+kept as the caller's opening, one turn (an outbound call opens with the caller, and
+transcripts often leave the opening unlabelled); they are marked as unlabelled
+(``speaker`` None). A file without any label is a prepared script in prose: each paragraph
+(lines up to a blank line) is one turn by the caller. No line with text is ever dropped.
 Written offers and confirmations are read line by line.
+
+``lang`` is the language the text is written in (``sv`` or ``en``): the detection patterns of
+that language are used. It is not the language of the report.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from typing import ClassVar, Literal, Self
 
 from attrs import frozen
 
-from ..text import Lang
+from ..errors import InputError
+from ..i18n import Message
+from ..text import LANGUAGES, Lang
+from ..textinput import read_text, source_name
 from ..vocabulary import Purpose, SubjectKind, Target
 
 Speaker = Literal["agent", "customer"]
@@ -43,9 +52,21 @@ CUSTOMER_LABELS = frozenset(
     {"kund", "kunden", "konsument", "konsumenten", "customer", "consumer", "client"}
 )
 _LINE = re.compile(
-    r"^\s*(?:\[(?P<ts>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?)\]\s*)?"
+    r"^\s*(?:\[(?P<ts>(?:[0-9]+:)?[0-9]{1,2}:[0-9]{2}(?:[.,][0-9]+)?)\]\s*)?"
     r"(?:(?P<label>[^\W\d_]+)\s*:\s*)?"
 )
+
+
+def text_language(lang: object) -> Lang:
+    """``lang`` if it is a language texts are judged in, else an :class:`InputError`."""
+    if lang in LANGUAGES:
+        return lang  # type: ignore[return-value]
+    raise InputError(
+        Message(
+            "a text is judged in sv or en (the languages the patterns exist in), not {lang}",
+            {"lang": repr(lang)},
+        )
+    )
 
 
 @frozen
@@ -94,7 +115,9 @@ class Script:
 
     @classmethod
     def parse(cls, text: str, name: str, lang: Lang) -> Script:
-        """A script or transcript from its text (see the module for the format)."""
+        """A script or transcript from its text (see the module for the format); ``lang`` is
+        the language of the text."""
+        lang = text_language(lang)
         lines = text.splitlines()
         heads = [_LINE.match(line) for line in lines]
         labelled = any(
@@ -122,9 +145,12 @@ class Script:
                         _seconds(stamp) if stamp else None,
                     )
                 )
-            elif line.strip() and utterances:
-                # a continuation line: its own utterance entry, same turn (speaker and time)
-                last = utterances[-1]
+            elif line.strip():
+                # a continuation line: its own utterance entry, same turn (speaker and time);
+                # before the first label: the caller's unlabelled opening, turn 0
+                if not utterances:
+                    turn = 0
+                last = utterances[-1] if utterances else None
                 column = len(line) - len(line.lstrip())
                 utterances.append(
                     Utterance(
@@ -133,17 +159,16 @@ class Script:
                         number,
                         column,
                         line.strip(),
-                        last.speaker,
-                        last.at_seconds,
+                        last.speaker if last else None,
+                        last.at_seconds if last else None,
                     )
                 )
         return cls(name, lang, tuple(utterances))
 
     @classmethod
     def read(cls, path: Path | str, lang: Lang) -> Script:
-        """The script or transcript in a UTF-8 text file."""
-        path = Path(path)
-        return cls.parse(path.read_text(encoding="utf-8"), str(path), lang)
+        """The script or transcript in a UTF-8 text file (``-``: standard input)."""
+        return cls.parse(read_text(path), source_name(path), lang)
 
 
 @frozen
@@ -170,7 +195,8 @@ class WrittenDocument:
 
     @classmethod
     def parse(cls, text: str, name: str, lang: Lang, *, offer_category: str | None = None) -> Self:
-        """The document from its text."""
+        """The document from its text; ``lang`` is the language of the text."""
+        lang = text_language(lang)
         lines = text.splitlines()
         return cls(
             name,
@@ -181,10 +207,9 @@ class WrittenDocument:
 
     @classmethod
     def read(cls, path: Path | str, lang: Lang, *, offer_category: str | None = None) -> Self:
-        """The document in a UTF-8 text file."""
-        path = Path(path)
+        """The document in a UTF-8 text file (``-``: standard input)."""
         return cls.parse(
-            path.read_text(encoding="utf-8"), str(path), lang, offer_category=offer_category
+            read_text(path), source_name(path), lang, offer_category=offer_category
         )
 
 
