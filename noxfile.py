@@ -20,6 +20,40 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(
+    python="3.11", venv_backend="uv", venv_params=["--seed"], reuse_venv=False, default=False
+)
+def lowest(session: nox.Session) -> None:
+    """The test suite with every direct dependency at its floor (uv's lowest-direct resolution).
+
+    Checks that the ``>=`` floors in pyproject.toml are honest. uv only (pip has no
+    ``--resolution``); a fresh venv each time, since uv keeps installed versions that satisfy
+    the requirements. --seed puts pip in the venv (test_packaging runs `python -m pip wheel`);
+    PYTHONTZPATH is emptied so zoneinfo reads the tzdata package at its
+    floor, not the system's zone files."""
+    session.install(
+        "--resolution", "lowest-direct",
+        "-e", ".",
+        *nox.project.dependency_groups(PYPROJECT, "test"),
+    )  # fmt: skip
+    session.run("pytest", *session.posargs, env={"PYTHONTZPATH": ""})
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Random and mutated files into every loader and the command line, about two minutes:
+    `nox -s fuzz -- N` tries N inputs per target (default 900)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "test"))
+    examples = session.posargs[0] if session.posargs else "900"
+    session.run(
+        "pytest",
+        "tests/test_fuzz.py",
+        "-p",
+        "no:cacheprovider",
+        env={"KONTAKTA_FUZZ_EXAMPLES": examples},
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
@@ -41,7 +75,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
-BABEL = "babel>=2.16"
+BABEL = "babel>=2.17"
 
 
 def _extract(session: nox.Session) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import resource
 import statistics
@@ -17,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,7 +46,7 @@ def synthetic_records(n: int, rnd: random.Random) -> list[CallRecord]:
                 started_at=at,
                 ended_at=at + dt.timedelta(seconds=rnd.randrange(10, 900)),
                 calling_organisation="Bench AB",
-                destination=f"+467{rnd.randrange(0, 10**8):08d}",
+                destination=f"+467{rnd.choice('02369')}{rnd.randrange(0, 10**7):07d}",
                 purpose="sales",  # type: ignore[arg-type]
                 subscription="private",  # type: ignore[arg-type]
                 target="consumer",  # type: ignore[arg-type]
@@ -56,8 +59,96 @@ def synthetic_records(n: int, rnd: random.Random) -> list[CallRecord]:
     return out
 
 
+def synthetic_lines(n: int, rnd: random.Random, *, sparse: bool = False) -> Iterator[str]:
+    """JSON Lines of call records: complete ones like a dialer's export (most calls compliant,
+    some not), or ``sparse`` ones that say little, so most rules are undetermined and every
+    report lists about 15 findings per record (the worst case for a report's size)."""
+    start = dt.datetime(2026, 10, 1, tzinfo=STHLM)
+    for i in range(n):
+        at = start + dt.timedelta(seconds=rnd.randrange(0, 60 * 86400))
+        record: dict[str, object] = {
+            "call_id": f"c{i}",
+            "started_at": at.isoformat(),
+            "ended_at": (at + dt.timedelta(seconds=rnd.randrange(10, 900))).isoformat(),
+            "calling_organisation": "Bench AB",
+            "destination": f"+467{rnd.choice('02369')}{rnd.randrange(0, 10**7):07d}",
+            "purpose": "sales",
+        }
+        if not sparse:
+            record.update(
+                subscription="private",
+                target="consumer",
+                initiated_by="trader",
+                caller_id_shown=rnd.random() > 0.01,
+                silent=rnd.random() < 0.02,
+                agent_name="Agent",
+                agent_relationship="employee",
+                disclosures=[
+                    {"item": item, "at_seconds": 2 + 2 * k}
+                    for k, item in enumerate(
+                        (
+                            "agent-name",
+                            "company-or-principal",
+                            "agent-relationship",
+                            "commercial-purpose",
+                        )
+                    )
+                ],
+                recorded_segments=["offer-presentation", "consent-to-written-offer"],
+                nix={
+                    "checked": True,
+                    "register_updated": "2026-09-15",
+                    "listed": rnd.random() < 0.05,
+                },
+                offer_category="broadband",
+                do_not_call_requests=[],
+            )
+        yield json.dumps(record) + "\n"
+
+
+def bench_streaming(n: int, formats: Sequence[str]) -> None:
+    """``kontakta-rules check calls`` on a file of ``n`` records, each format in a fresh process:
+    wall time and peak memory (the process's VmHWM)."""
+    code = (
+        "import re, resource, sys, time; from kontakta_rules.cli import main;"
+        "t = time.perf_counter(); code = main(sys.argv[1:]); t = time.perf_counter() - t;"
+        "hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024;"
+        "child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
+        "print(f'{t:.1f} s, peak RSS {hwm:.0f} MB (largest worker process {child:.0f} MB), "
+        "exit {code}')"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for sparse in (False, True):
+            path = Path(tmp) / f"calls-{'sparse' if sparse else 'full'}.jsonl"
+            with path.open("w", encoding="utf-8") as fh:
+                fh.writelines(synthetic_lines(n, random.Random(4), sparse=sparse))
+            for fmt in formats:
+                argv = [
+                    "check",
+                    "calls",
+                    str(path),
+                    "--policy",
+                    str(POLICY),
+                    "--format",
+                    fmt,
+                    "-o",
+                    os.devnull,
+                ]
+                done = subprocess.run(
+                    [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False
+                )
+                kind = (
+                    "sparse records (every report lists ~15 findings a record)"
+                    if sparse
+                    else "complete records"
+                )
+                print(
+                    f"streaming audit: {n:,} {kind}, --format {fmt}: {done.stdout.strip() or done.stderr[-300:]}"
+                )
+
+
 def write_register(path: Path, n: int, rnd: random.Random) -> None:
-    numbers = rnd.sample(range(700_000_000, 799_999_999), n)
+    numbers = rnd.sample(range(730_000_000, 739_999_999), n)  # 073: never drawn as "allowed"
     with path.open("w") as fh:
         fh.write("# updated: 2026-11-01\n")
         fh.writelines(f"0{x}\n" for x in numbers)
@@ -97,35 +188,45 @@ def bench_register(path: Path) -> None:
 
 
 def bench_decide(path: Path, samples: int) -> None:
+    """Decision latency on the two paths a dialer sees: numbers that may be called (every rule
+    asked and met) and numbers listed in NIX (refused), each with every fact the rules need."""
     register = NixRegister.load(path)
     evaluator = CallEvaluator(overlay=load_overlay(POLICY), nix=register)
+    listed = [int(line) for line in path.read_text().split()[3 : 3 + samples] if line.isdigit()]
     rnd = random.Random(2)
     base = dt.datetime(2026, 11, 24, 10, tzinfo=STHLM)
-    timings = []
-    allowed = 0
-    for i in range(samples):
-        record = CallRecord(
-            call_id="d",
-            started_at=base + dt.timedelta(minutes=i % 600),
-            ended_at=base + dt.timedelta(minutes=i % 600),
-            calling_organisation="Bench AB",
-            destination=f"+467{rnd.randrange(0, 10**8):08d}",
-            purpose="sales",
-            subscription="private",
-            target="consumer",  # type: ignore[arg-type]
-            caller_id_shown=True,
-            previous_calls=(),
+    for label, pick in (
+        ("allowed", lambda: f"+4670{rnd.randrange(0, 10**7):07d}"),
+        ("denied (listed in NIX)", lambda: f"+46{rnd.choice(listed)}"),
+    ):
+        timings = []
+        outcomes: Counter[bool] = Counter()
+        for i in range(samples):
+            number = pick()
+            record = CallRecord(
+                call_id="d",
+                started_at=base + dt.timedelta(minutes=i % 500),
+                ended_at=base + dt.timedelta(minutes=i % 500),
+                calling_organisation="Bench AB",
+                destination=number,
+                purpose="sales",  # type: ignore[arg-type]
+                subscription="private",  # type: ignore[arg-type]
+                target="consumer",  # type: ignore[arg-type]
+                caller_id_shown=True,
+                previous_calls=(),
+                do_not_call_requests=(),
+            )
+            t = time.perf_counter()
+            decision = decide_record(record, evaluator)
+            timings.append(time.perf_counter() - t)
+            outcomes[decision.allowed] += 1
+        timings.sort()
+        print(
+            f"decide, {label}: {samples:,} decisions with {len(register):,} numbers loaded: "
+            f"median {1e6 * statistics.median(timings):.0f} µs, "
+            f"p95 {1e6 * timings[int(0.95 * samples)]:.0f} µs "
+            f"({outcomes[True]:,} allowed, {outcomes[False]:,} not)"
         )
-        t = time.perf_counter()
-        decision = decide_record(record, evaluator)
-        timings.append(time.perf_counter() - t)
-        allowed += decision.allowed
-    timings.sort()
-    print(
-        f"decide: {samples:,} decisions with {len(register):,} numbers loaded: "
-        f"median {1e6 * statistics.median(timings):.0f} µs, p95 {1e6 * timings[int(0.95 * samples)]:.0f} µs "
-        f"({allowed:,} allowed)"
-    )
 
 
 def main() -> None:
@@ -133,6 +234,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--register", type=int, default=3_000_000)
     parser.add_argument("--decisions", type=int, default=20_000)
+    parser.add_argument(
+        "--streaming", type=int, default=100_000, help="records for the report benchmark"
+    )
     args = parser.parse_args()
     print(
         f"python {sys.version.split()[0]}, maxrss so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
@@ -143,6 +247,7 @@ def main() -> None:
         bench_register(path)
         bench_decide(path, args.decisions)
     bench_audit(args.records)
+    bench_streaming(args.streaming, ["text", "json", "csv", "html"])
 
 
 if __name__ == "__main__":

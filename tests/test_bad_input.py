@@ -202,7 +202,7 @@ def test_check_calls_on_a_missing_file_or_a_directory_is_a_clear_error(
     tmp_path: Path, what: str
 ) -> None:
     path = tmp_path / "nothing.jsonl" if what == "missing" else tmp_path
-    code, out, err = run("check", "calls", str(path), "--lang", "en")
+    code, _out, err = run("check", "calls", str(path), "--lang", "en")
     assert code == 2 and "Traceback" not in err
     assert str(path) in err
 
@@ -224,9 +224,11 @@ def test_non_utf8_bytes_in_json_lines_reject_that_line_only(tmp_path: Path) -> N
 
 
 def test_non_utf8_bytes_in_a_csv_row_reject_that_row(tmp_path: Path) -> None:
-    data = f"{HEADER}\n{ROW}\n".encode() + ROW.replace("c1", "c2").encode().replace(
-        b"Acme", b"Acm\xe9"
-    ) + b"\n"
+    data = (
+        f"{HEADER}\n{ROW}\n".encode()
+        + ROW.replace("c1", "c2").encode().replace(b"Acme", b"Acm\xe9")
+        + b"\n"
+    )
     found = items(_bytes_file(tmp_path, "calls.csv", data))
     assert isinstance(found[0][1], CallRecord)
     assert isinstance(found[1][1], RejectedInput) and "UTF-8" in found[1][1].reason.en
@@ -275,9 +277,7 @@ def test_excel_utf8_bom_is_accepted_everywhere(tmp_path: Path) -> None:
     assert isinstance(items(lines)[0][1], CallRecord)
     register = _bytes_file(tmp_path, "nix.txt", BOM + b"# updated: 2026-11-01\n0701740605\n")
     assert NixRegister.load(register).updated.isoformat() == "2026-11-01"
-    contacts = _bytes_file(
-        tmp_path, "contacts.csv", BOM + (EXAMPLES / "contacts.csv").read_bytes()
-    )
+    contacts = _bytes_file(tmp_path, "contacts.csv", BOM + (EXAMPLES / "contacts.csv").read_bytes())
     assert read_contacts(contacts)[0]
     policy = _bytes_file(tmp_path, "policy.toml", BOM + (EXAMPLES / "policy.toml").read_bytes())
     assert load_overlay(policy).id == "exempelbolaget-policy"
@@ -310,15 +310,25 @@ def test_an_empty_register_is_refused_unless_intended(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no numbers"):
         NixRegister.load(path)
     assert len(NixRegister.load(path, allow_empty=True)) == 0
-    code, _, err = run("decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00",
-                       "--purpose", "sales", "--nix", str(path), "--lang", "en")
+    code, _, err = run(
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-24T10:00+01:00",
+        "--purpose",
+        "sales",
+        "--nix",
+        str(path),
+        "--lang",
+        "en",
+    )
     assert code == 2 and "no numbers" in err
 
 
 def test_conflicting_update_headers_are_an_error(tmp_path: Path) -> None:
     path = tmp_path / "nix.txt"
     path.write_text("# updated: 2026-11-01\n0701740605\n# updated: 2026-11-15\n", encoding="utf-8")
-    with pytest.raises(LoadError, match="2026-11-01.*2026-11-15|2026-11-15.*2026-11-01"):
+    with pytest.raises(LoadError, match=r"2026-11-01.*2026-11-15|2026-11-15.*2026-11-01"):
         NixRegister.load(path)
     same = tmp_path / "same.txt"
     same.write_text("# updated: 2026-11-01\n0701740605\n# updated: 2026-11-01\n", encoding="utf-8")
@@ -329,8 +339,18 @@ def test_a_file_that_is_no_register_is_not_echoed_back(tmp_path: Path) -> None:
     secret = "root:x:0:0:root:/root:/bin/bash-with-a-long-secret-tail-" + "s3cr3t" * 20
     path = tmp_path / "passwd"
     path.write_text("\n".join([secret] * 200) + "\n", encoding="utf-8")
-    code, _, err = run("decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00",
-                       "--purpose", "sales", "--nix", str(path), "--lang", "en")
+    code, _, err = run(
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-24T10:00+01:00",
+        "--purpose",
+        "sales",
+        "--nix",
+        str(path),
+        "--lang",
+        "en",
+    )
     assert code == 2
     assert "s3cr3ts3cr3t" not in err
     assert len(err) < 8_000
@@ -351,8 +371,17 @@ def test_non_finite_seconds_never_make_an_opening_compliant() -> None:
 
 def test_the_example_audit_still_finds_what_it_found(tmp_path: Path) -> None:
     code, out, _ = run(
-        "check", "calls", str(EXAMPLES / "calls.jsonl"), "--policy", str(EXAMPLES / "policy.toml"),
-        "--nix", str(EXAMPLES / "nix-register.txt"), "--lang", "en", "--format", "json",
+        "check",
+        "calls",
+        str(EXAMPLES / "calls.jsonl"),
+        "--policy",
+        str(EXAMPLES / "policy.toml"),
+        "--nix",
+        str(EXAMPLES / "nix-register.txt"),
+        "--lang",
+        "en",
+        "--format",
+        "json",
     )
     data = json.loads(out)
     assert code == 2 and data["subjects"] == 41 and len(data["rejected"]) == 2

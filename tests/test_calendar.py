@@ -26,6 +26,7 @@ D = dt.date
         (D(2025, 12, 26), True, True),  # Boxing Day
         (D(2025, 12, 31), False, True),  # New Year's Eve
         (D(2025, 12, 23), False, False),
+        (D(2025, 3, 16), False, False),  # an ordinary Sunday: a weekend day, not a holiday
     ],
 )
 def test_holidays_by_calendar(day: dt.date, public: bool, eves: bool) -> None:

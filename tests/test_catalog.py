@@ -209,11 +209,24 @@ def test_every_report_names_the_source_of_each_ruleset(tmp_path: Path) -> None:
 
     examples = Path(__file__).parents[1] / "examples"
     out = io.StringIO()
-    main(["check", "calls", str(examples / "calls.jsonl"), "--format", "json",
-          "--policy", str(examples / "policy.toml")], out=out, err=io.StringIO())
+    main(
+        [
+            "check",
+            "calls",
+            str(examples / "calls.jsonl"),
+            "--format",
+            "json",
+            "--policy",
+            str(examples / "policy.toml"),
+        ],
+        out=out,
+        err=io.StringIO(),
+    )
     used = json.loads(out.getvalue())["rulesets"]
     refs = {u["ref"]: u for u in used}
-    assert refs["nix-telefon@2017-07-01"]["source"] == "bundled: rulesets/nix-telefon/2017-07-01.toml"
+    assert (
+        refs["nix-telefon@2017-07-01"]["source"] == "bundled: rulesets/nix-telefon/2017-07-01.toml"
+    )
     assert refs["exempelbolaget-policy@2026-09-01"]["source"].endswith("policy.toml")
     assert all(u["fingerprint"].startswith("sha256:") for u in used)
 
@@ -226,12 +239,32 @@ def test_the_command_line_pins_with_a_fingerprint() -> None:
     examples = Path(__file__).parents[1] / "examples"
     good = fingerprint(Catalog.default().resolve("nix-telefon@2017-07-01"))
     out, err = io.StringIO(), io.StringIO()
-    code = main(["check", "calls", str(examples / "calls.jsonl"),
-                 "--pin", f"nix-telefon@2017-07-01={good}", "--lang", "en"],
-                out=out, err=err)
+    code = main(
+        [
+            "check",
+            "calls",
+            str(examples / "calls.jsonl"),
+            "--pin",
+            f"nix-telefon@2017-07-01={good}",
+            "--lang",
+            "en",
+        ],
+        out=out,
+        err=err,
+    )
     assert code == 2 and "41 records evaluated" in out.getvalue(), err.getvalue()
     err = io.StringIO()
-    code = main(["check", "calls", str(examples / "calls.jsonl"),
-                 "--pin", "nix-telefon@2017-07-01=sha256:" + "0" * 64, "--lang", "en"],
-                out=io.StringIO(), err=err)
+    code = main(
+        [
+            "check",
+            "calls",
+            str(examples / "calls.jsonl"),
+            "--pin",
+            "nix-telefon@2017-07-01=sha256:" + "0" * 64,
+            "--lang",
+            "en",
+        ],
+        out=io.StringIO(),
+        err=err,
+    )
     assert code == 2 and "not the pinned" in err.getvalue()

@@ -79,7 +79,13 @@ def test_standard_input_for_the_call_records() -> None:
 
 def test_standard_input_for_a_csv_needs_format_and_a_policy_from_stdin_works() -> None:
     code, out, _ = run(
-        "check", "calls", str(CALLS), "--policy", "-", "--lang", "en",
+        "check",
+        "calls",
+        str(CALLS),
+        "--policy",
+        "-",
+        "--lang",
+        "en",
         stdin=POLICY.read_text(encoding="utf-8"),
     )
     assert code == 2 and "41 records evaluated" in out
@@ -121,13 +127,25 @@ def test_an_internal_error_has_its_own_exit_status(monkeypatch: pytest.MonkeyPat
 def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path: Path) -> None:
     path = tmp_path / "calls.jsonl"
     rows = [
-        {**GOOD, "call_id": "=HYPERLINK(\"http://evil.example\")"},
-        {**GOOD, "call_id": "+1", "started_at": "2026-03-03T10:00:00+01:00",
-         "ended_at": "2026-03-03T10:05:00+01:00"},
-        {**GOOD, "call_id": "@SUM(A1)", "started_at": "2026-03-04T10:00:00+01:00",
-         "ended_at": "2026-03-04T10:05:00+01:00"},
-        {**GOOD, "call_id": "-2+3", "started_at": "2026-03-05T10:00:00+01:00",
-         "ended_at": "2026-03-05T10:05:00+01:00"},
+        {**GOOD, "call_id": '=HYPERLINK("http://evil.example")'},
+        {
+            **GOOD,
+            "call_id": "+1",
+            "started_at": "2026-03-03T10:00:00+01:00",
+            "ended_at": "2026-03-03T10:05:00+01:00",
+        },
+        {
+            **GOOD,
+            "call_id": "@SUM(A1)",
+            "started_at": "2026-03-04T10:00:00+01:00",
+            "ended_at": "2026-03-04T10:05:00+01:00",
+        },
+        {
+            **GOOD,
+            "call_id": "-2+3",
+            "started_at": "2026-03-05T10:00:00+01:00",
+            "ended_at": "2026-03-05T10:05:00+01:00",
+        },
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     _, out, _ = run("check", "calls", str(path), "--format", "csv", "--lang", "en")
@@ -135,21 +153,37 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path: Path) -> Non
     assert cells
     assert not [c for c in cells if c[:1] in ("=", "+", "@") or re.match(r"^-\D", c or "x")]
     ids = {row[0] for row in csv.reader(io.StringIO(out))}
-    assert "'=HYPERLINK(\"http://evil.example\")" in ids and "'-2+3" in ids
+    assert '\'=HYPERLINK("http://evil.example")' in ids and "'-2+3" in ids
 
 
 def test_numbers_in_messages_have_one_style_and_counts_add_up(tmp_path: Path) -> None:
     path = tmp_path / "nix.txt"
     path.write_text("# updated: 2026-11-01\n" + "x\n" * 1200, encoding="utf-8")
     code, _, err = run(
-        "decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00", "--purpose", "sales",
-        "--nix", str(path), "--lang", "en",
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-24T10:00+01:00",
+        "--purpose",
+        "sales",
+        "--nix",
+        str(path),
+        "--lang",
+        "en",
     )
     assert code == 2
     assert "and 1,150 more problems" in err and "1,200 problems found" in err
     code, _, err = run(
-        "decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00", "--purpose", "sales",
-        "--nix", str(path), "--lang", "sv",
+        "decide",
+        "070-174 06 05",
+        "--at",
+        "2026-11-24T10:00+01:00",
+        "--purpose",
+        "sales",
+        "--nix",
+        str(path),
+        "--lang",
+        "sv",
     )
     assert "och 1\xa0150 problem till" in err and "1\xa0200 problem hittades" in err
 
@@ -173,8 +207,19 @@ def test_the_readme_decide_example_runs() -> None:
     assert "--context facts.json" not in readme
     assert "--context examples/pre-dial-facts.json" in readme
     code, out, err = run(
-        "decide", "070-174 06 10", "--at", "2026-11-24T20:30+01:00", "--purpose", "sales",
-        "--context", str(EXAMPLES / "pre-dial-facts.json"), "--policy", str(POLICY),
-        "--nix", str(NIX), "--lang", "en",
+        "decide",
+        "070-174 06 10",
+        "--at",
+        "2026-11-24T20:30+01:00",
+        "--purpose",
+        "sales",
+        "--context",
+        str(EXAMPLES / "pre-dial-facts.json"),
+        "--policy",
+        str(POLICY),
+        "--nix",
+        str(NIX),
+        "--lang",
+        "en",
     )
     assert code == 1 and "not allowed" in out, err

@@ -229,8 +229,15 @@ def test_earliest_on_the_spring_forward_day_is_the_first_allowed_moment(tmp_path
     night = CallEvaluator(overlay=load_overlay(policy), nix=march)
     at = dt.datetime(2026, 3, 29, 1, 0, tzinfo=STHLM)
     decision = decide(
-        "070-174 06 05", at, purpose="sales", evaluator=night, calling_organisation="Acme AB",
-        subscription="private", target="consumer", caller_id_shown=True, previous_calls=(),
+        "070-174 06 05",
+        at,
+        purpose="sales",
+        evaluator=night,
+        calling_organisation="Acme AB",
+        subscription="private",
+        target="consumer",
+        caller_id_shown=True,
+        previous_calls=(),
         do_not_call_requests=(),
     )
     assert not decision.allowed

@@ -96,8 +96,18 @@ def test_overlay_unknown_key_is_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "path", "message"),
     [
-        ("nix_check_validity = 1", "nix_check_validity = -5", "$.set.nix_check_validity", "negative"),
-        ("nix_check_validity = 1", "nix_check_validity = 100000", "$.set.nix_check_validity", "1,200"),
+        (
+            "nix_check_validity = 1",
+            "nix_check_validity = -5",
+            "$.set.nix_check_validity",
+            "negative",
+        ),
+        (
+            "nix_check_validity = 1",
+            "nix_check_validity = 100000",
+            "$.set.nix_check_validity",
+            "1,200",
+        ),
     ],
 )
 def test_overlay_values_outside_what_a_value_can_mean_are_load_errors(

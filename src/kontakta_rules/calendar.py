@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-import holidays
+from holidays.countries.sweden import Sweden
 
 from .vocabulary import HolidayCalendar
 
@@ -22,8 +22,10 @@ _CATEGORIES = {
 
 @functools.cache
 def _holidays(calendar: HolidayCalendar, year: int) -> frozenset[dt.date]:
-    days = holidays.country_holidays(
-        "SE", years=year, categories=_CATEGORIES[calendar], language="en_US"
+    # Sundays are weekend days here, not holidays: holidays < 0.107 counts every Sunday as a
+    # Sweden holiday unless told not to (and country_holidays() passes the option on from 0.109).
+    days = Sweden(
+        years=year, categories=_CATEGORIES[calendar], language="en_US", include_sundays=False
     )
     return frozenset(days)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -27,7 +28,7 @@ def to_data(obj: object) -> Any:
     if isinstance(obj, dt.date):
         return obj.isoformat()
     if isinstance(obj, WeeklySchedule):
-        return obj.to_data()
+        return _schedule_data(obj)
     if isinstance(obj, bool | int | float | str) or obj is None:
         return obj
     if isinstance(obj, tuple | list):
@@ -47,6 +48,13 @@ def to_data(obj: object) -> Any:
             out[a.alias or a.name] = to_data(value)
         return out
     raise TypeError(f"no canonical form for {type(obj).__name__}")
+
+
+@functools.lru_cache(maxsize=256)
+def _schedule_data(schedule: WeeklySchedule) -> Any:
+    """A schedule's data, made once: a calling window is part of the evidence of every call
+    judged by it (callers only read what they get)."""
+    return schedule.to_data()
 
 
 def canonical_json(obj: object) -> str:

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
+import io
 import json
 import os
 import sys
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import render
+from . import parallel, render
 from ._version import __version__
 from .canonical import fingerprint, to_data
 from .catalog import Catalog, CatalogError, parse_ref
@@ -28,7 +29,7 @@ from .conformance import ProcessReport
 from .dialer import Decision, decide_record
 from .diff import diff_rulesets
 from .errors import InputError, LoadError, Problem
-from .evaluate import CallEvaluator, Judged, ProcessEvaluator, TextEvaluator
+from .evaluate import CallEvaluator, ProcessEvaluator, TextEvaluator
 from .i18n import N_, Message, Plural, format_number, gettext, resolve_lang, translations
 from .language import LANGUAGE_NAMES, guess_language, language_mismatch
 from .loading import (
@@ -54,7 +55,7 @@ from .report import (
 from .report_html import HtmlReport, process_report_html
 from .schema import SCHEMAS
 from .stacking import overlay_problems
-from .subjects.call_io import parse_json_line, read_call_records, record_from_data
+from .subjects.call_io import is_csv_input, parse_json_line, read_call_records, record_from_data
 from .subjects.process_io import read_contacts, read_service_process
 from .subjects.script import DOCUMENT_TYPES, Script, WrittenDocument
 from .text import Lang
@@ -216,6 +217,16 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         help=_("audit call records (.jsonl or .csv)"),
     )
     calls.add_argument("file", type=Path, metavar="FILE")
+    calls.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help=_(
+            "processes that judge the records (default: one per core for a large file on "
+            "Linux, else 1); the report is the same"
+        ),
+    )
     calls.add_argument(
         "--input-format",
         choices=["jsonl", "csv"],
@@ -394,7 +405,22 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _progress(items: Iterable[Judged], err: TextIO, lang: Lang) -> Iterator[Judged]:
+def _sequential(
+    evaluator: CallEvaluator, writer: ReportWriter, path: Path, source: str, is_csv: bool
+) -> Iterator[int]:
+    """Audit ``path`` into ``writer`` in this process; yields each line's number when done."""
+    judged = evaluator.stream(
+        lambda: read_call_records(path, csv=is_csv, source=source), source=source
+    )
+    for line, item in judged:
+        if isinstance(item, list):
+            writer.subject(item)
+        else:
+            writer.rejected(item)
+        yield line
+
+
+def _progress(items: Iterable[int], err: TextIO, lang: Lang) -> Iterator[int]:
     """Count lines on stderr for long files when stderr is a terminal."""
     show = err.isatty()
     count = 0
@@ -409,7 +435,8 @@ def _progress(items: Iterable[Judged], err: TextIO, lang: Lang) -> Iterator[Judg
 
 
 def _listing(args: argparse.Namespace, default: Listing) -> Listing:
-    return args.findings or default  # type: ignore[no-any-return]
+    listing: Listing = args.findings or default
+    return listing
 
 
 def _exit_status(counts: Any, args: argparse.Namespace, rejected: int) -> int:
@@ -430,22 +457,27 @@ def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
         return _cmd_check_text(args, lang, out, err)
     evaluator = _evaluator(args)
     writer = WRITERS[args.format](out, lang, _listing(args, "problems"))
-    is_csv = (args.input_format == "csv") if args.input_format else None
     source = source_name(args.file)
+    is_csv = is_csv_input(
+        args.file, (args.input_format == "csv") if args.input_format else None, source
+    )
     with spooled(args.file) as path:  # read twice: standard input is copied once
-        judged = evaluator.stream(
-            lambda: read_call_records(path, csv=is_csv, source=source), source=source
-        )
-        for _line, item in _progress(judged, err, lang):
-            if isinstance(item, list):
-                writer.subject(item)
-            else:
-                writer.rejected(item)
+        jobs = args.jobs if args.jobs is not None else parallel.default_jobs(path)
+        if jobs > 1 and parallel.can_fork():
+            lines: Iterable[int] = parallel.stream(
+                evaluator, writer, path, source=source, is_csv=is_csv, jobs=jobs
+            )
+        else:
+            lines = _sequential(evaluator, writer, path, source, is_csv)
+        for _ in _progress(lines, err, lang):
+            pass
     writer.close()
     return _exit_status(writer.tally.counts, args, writer.tally.rejected)
 
 
-def _write_report(result: Report | ProcessReport, args: argparse.Namespace, lang: Lang, out: TextIO) -> None:
+def _write_report(
+    result: Report | ProcessReport, args: argparse.Namespace, lang: Lang, out: TextIO
+) -> None:
     """A report held in memory (one text or one process): every finding listed by default."""
     fmt, listing = args.format, _listing(args, "all")
     if isinstance(result, ProcessReport) and fmt in ("json", "html", "text"):
@@ -612,10 +644,12 @@ def _stdin_problem(args: argparse.Namespace) -> Message | None:
     return None
 
 
+def _excerpt(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _problem_count(exc: LoadError) -> Message:
-    return Plural(
-        "{count} problem found", "{count} problems found", "count", {"count": exc.total}
-    )
+    return Plural("{count} problem found", "{count} problems found", "count", {"count": exc.total})
 
 
 @contextlib.contextmanager
@@ -639,13 +673,20 @@ def main(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    if out is sys.__stdout__ and isinstance(out, io.TextIOWrapper):
+        # a report is written in many small pieces: buffer them even under PYTHONUNBUFFERED
+        out.reconfigure(write_through=False)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:  # --help and argument errors already speak the language --lang asks for
         early_lang = resolve_lang(_lang_option(argv))
     except ValueError:
         early_lang = resolve_lang()
     try:
-        with _argparse_speaks(early_lang), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with (
+            _argparse_speaks(early_lang),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             args = _parser(early_lang).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
@@ -678,7 +719,7 @@ def main(
             Message(
                 "internal error: {error}; this is a bug in kontakta-rules, please report it "
                 "(set {variable}=1 to see where it happened)",
-                {"error": f"{type(exc).__name__}: {exc}", "variable": DEBUG_VARIABLE},
+                {"error": _excerpt(f"{type(exc).__name__}: {exc}"), "variable": DEBUG_VARIABLE},
             ).render(lang)
             + "\n"
         )

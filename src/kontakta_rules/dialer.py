@@ -114,7 +114,8 @@ def decide_record(record: CallRecord, evaluator: CallEvaluator | None = None) ->
 _EVIDENCE_FIELDS = frozenset(
     a.name
     for a in attrs.fields(CallRecord)
-    if a.name not in ("call_id", "started_at", "ended_at", "calling_organisation", "destination", "purpose")
+    if a.name
+    not in ("call_id", "started_at", "ended_at", "calling_organisation", "destination", "purpose")
 )
 
 
@@ -188,4 +189,3 @@ def _earliest(
         if _decide(moved, evaluator, look_ahead=False).allowed:
             return start
     return None
-

@@ -4,6 +4,7 @@ judged. Every input line ends up in the report, as findings or as a rejection.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -28,8 +29,8 @@ from .subjects.call_io import Item
 from .subjects.call_record import CallRecord
 from .subjects.contact_log import Contact
 from .subjects.script import Script, WrittenDocument
-from .timezone import STOCKHOLM, stockholm_day
 from .subjects.service_process import ServiceProcess, ServiceReview
+from .timezone import STOCKHOLM, stockholm_day
 from .vocabulary import Layer, Outcome, SubjectKind
 
 CALL_RULESETS = ("swedish-law", "nix-telefon", "telemarketing-b2c", "telemarketing-b2b")
@@ -112,9 +113,7 @@ class Evaluator:
             rs = apply_overlay(rs, self.overlay)
         fp = fingerprint(rs)
         rules = tuple(
-            (r, _rule_ref(rs, fp, r, source))
-            for r in rs.rules
-            if self.subject_kind in r.applies_to
+            (r, _rule_ref(rs, fp, r, source)) for r in rs.rules if self.subject_kind in r.applies_to
         )
         context = Context(rs.parameters, nix=self.nix, patterns=rs.patterns)
         return _Prepared(rs, fp, context, rules)
@@ -261,29 +260,60 @@ class CallEvaluator(Evaluator):
                 continue
             first_line[item.call_id] = line
             batch.add(item)
+        with self.batch(batch):
+            for line, item in read():
+                yield line, self.judge_line(line, item, first_line, source, kinds)
+
+    @contextlib.contextmanager
+    def batch(self, batch: BatchCollector) -> Iterator[None]:
+        """Judge with what ``batch`` says about the calls (history, silent shares)."""
         self._batch = {"history": batch.history(), "silent_share": batch.silent_shares()}
         self._plans.clear()
         try:
-            for line, item in read():
-                if isinstance(item, RejectedInput):
-                    yield line, item
-                    continue
-                first = first_line.get(item.call_id)
-                reason = (
-                    Message(
-                        "call_id {id} appears already on line {line}: one call is one record",
-                        {"id": item.call_id, "line": first},
-                    )
-                    if first != line
-                    else self.unjudgeable(item)
-                )
-                if reason is not None:
-                    yield line, RejectedInput(source, line, reason.text())
-                    continue
-                yield line, self.findings(item, kinds)
+            yield
         finally:
             self._batch = None
             self._plans.clear()
+
+    def judge_line(
+        self,
+        line: int,
+        item: CallRecord | RejectedInput,
+        first_line: Mapping[str, int],
+        source: str,
+        kinds: frozenset[str] | None = None,
+    ) -> RejectedInput | list[Finding]:
+        """One line of an audit: its findings, or why it is rejected (unusable, a call id
+        already seen on an earlier line, or dated before any call rules)."""
+        if isinstance(item, RejectedInput):
+            return item
+        first = first_line.get(item.call_id)
+        reason = (
+            Message(
+                "call_id {id} appears already on line {line}: one call is one record",
+                {"id": item.call_id, "line": first},
+            )
+            if first != line
+            else self.unjudgeable(item)
+        )
+        if reason is not None:
+            return RejectedInput(source, line, reason.text())
+        return self.findings(item, kinds)
+
+    def rule_ref(self, ruleset_id: str, version: dt.date, rule_id: str) -> RuleRef:
+        """The reference of one rule as this evaluator reports it (its overlay applied)."""
+        prepared = self._organisation
+        if prepared is None or (prepared.ruleset.id, prepared.ruleset.version) != (
+            ruleset_id,
+            version,
+        ):
+            prepared = self._prepared.get((ruleset_id, version))
+            if prepared is None:
+                prepared = self._prepared[(ruleset_id, version)] = self._prepare(
+                    self.catalog.get(ruleset_id, version),
+                    self.catalog.origin(ruleset_id, version),
+                )
+        return next(ref for rule, ref in prepared.rules if rule.id == rule_id)
 
     def evaluate(
         self,

@@ -57,14 +57,25 @@ class BatchCollector:
         self._silent: dict[str, list[int]] = {}
 
     def add(self, record: CallRecord) -> None:
-        key = (record.calling_organisation, record.destination)
+        self.add_call(
+            record.calling_organisation,
+            record.destination,
+            micros(record.started_at),
+            record.silent,
+        )
+
+    def add_call(
+        self, organisation: str, destination: str, start: int, silent: bool | None
+    ) -> None:
+        """One call: who called which number, when (:func:`micros`), and whether it was silent."""
+        key = (organisation, destination)
         times = self._times.get(key)
         if times is None:
             times = self._times[key] = array("q")
-        times.append(micros(record.started_at))
-        if record.silent is not None:
-            counts = self._silent.setdefault(record.calling_organisation, [0, 0])
-            counts[0] += record.silent
+        times.append(start)
+        if silent is not None:
+            counts = self._silent.setdefault(organisation, [0, 0])
+            counts[0] += silent
             counts[1] += 1
 
     def history(self) -> CallHistory:

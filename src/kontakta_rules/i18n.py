@@ -94,6 +94,10 @@ def missing_translations(msgids: Iterable[str], lang: Lang = "sv") -> list[str]:
     return missing
 
 
+_RENDERED: dict[tuple[object, ...], str] = {}
+_RENDERED_MAX = 20_000
+
+
 @frozen
 class Message:
     """A user-facing message: an English msgid with ``{name}`` placeholders and its values.
@@ -110,6 +114,29 @@ class Message:
     count: str = "count"
 
     def render(self, lang: Lang) -> str:
+        # An audit renders the same few messages a million times ("the record does not say
+        # nix"): rendered texts are kept by message and language, when the values hash.
+        try:
+            key: tuple[object, ...] | None = (
+                self.msgid,
+                self.plural,
+                self.count,
+                lang,
+                *self.args.items(),
+            )
+            cached = _RENDERED.get(key)  # type: ignore[arg-type]
+        except TypeError:
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        text = self._render(lang)
+        if key is not None:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            _RENDERED[key] = text
+        return text
+
+    def _render(self, lang: Lang) -> str:
         values = {k: _localise(v, lang) for k, v in self.args.items()}
         if self.plural is None:
             template = gettext(self.msgid, lang)
@@ -199,7 +226,21 @@ def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None 
 def format_date(day: dt.date, lang: Lang, *, weekday: bool = False) -> str:
     """``24 november 2026`` / ``24 November 2026``; with ``weekday`` the full form
     (``tisdag 24 november 2026`` / ``Tuesday, 24 November 2026``)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return _format_day(day, lang, weekday)
+
+
+# An audit writes the same days and times of day over and over: babel is asked once each.
+@functools.lru_cache(maxsize=8192)
+def _format_day(day: dt.date, lang: Lang, weekday: bool) -> str:
     return str(_babel_date(day, "full" if weekday else "long", locale=LOCALES[lang]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_clock(hour: int, minute: int, lang: Lang) -> str:
+    pattern, locale = _TIME_PATTERNS[lang]
+    return str(_babel_time(dt.time(hour, minute), pattern, locale=locale))
 
 
 def format_month(day: dt.date, lang: Lang) -> str:
@@ -211,8 +252,7 @@ def format_time(moment: dt.time | dt.datetime, lang: Lang) -> str:
     """``21:00`` / ``9:00 PM`` (an aware datetime is shown in Stockholm time)."""
     if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
         moment = moment.astimezone(STOCKHOLM)
-    pattern, locale = _TIME_PATTERNS[lang]
-    return str(_babel_time(moment, pattern, locale=locale))
+    return _format_clock(moment.hour, moment.minute, lang)  # the patterns show hour and minute
 
 
 def format_datetime(moment: dt.datetime, lang: Lang) -> str:

@@ -28,9 +28,9 @@ from typing import Literal
 from attrs import frozen
 
 from .calendar import add_working_days
-from .timezone import STOCKHOLM
 from .subjects.contact_log import Contact
 from .subjects.service_process import Duration, ServiceProcess, Target
+from .timezone import STOCKHOLM
 from .vocabulary import ChannelKind, HolidayCalendar, Kpi
 
 Statistic = Literal["share-within-target", "median", "p90"]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import re
 import tomllib
+import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,7 +23,6 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
-from attrs import frozen
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence
 from cattrs.errors import (
     AttributeValidationNote,
@@ -95,9 +96,7 @@ def _strict(what: str, ok: Callable[[object], bool]) -> Callable[[object, Any], 
 
 def _is_number(value: object) -> bool:
     """An int or a float that is a real number (not NaN or infinite), never a boolean."""
-    return (
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _structure_date(value: object, _: Any) -> dt.date:
@@ -143,11 +142,17 @@ def _one_of(values: Sequence[str], got: object) -> FieldProblem:
     )
 
 
+@functools.cache
+def _members(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
+    return {m.value: m for m in cls}
+
+
 def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
-    values = [m.value for m in cls]
-    if isinstance(value, str) and value in values:
-        return cls(value)
-    raise _one_of(values, value)
+    members = _members(cls)
+    member = members.get(value) if isinstance(value, str) else None
+    if member is None:
+        raise _one_of(list(members), value)
+    return member
 
 
 def _literal_hook(tp: Any) -> Callable[[object, Any], Any]:
@@ -168,6 +173,17 @@ def _is_literal(tp: Any) -> bool:
 def _is_homogenous_tuple(tp: Any) -> bool:
     args = typing.get_args(tp)
     return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_optional(tp: Any) -> bool:
+    """``X | None`` for one type X (not a union of several, not a Literal's None)."""
+    args = typing.get_args(tp)
+    return (
+        typing.get_origin(tp) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+        and tp is not ParameterValue | None
+    )
 
 
 def _is_list(value: object) -> bool:
@@ -192,8 +208,8 @@ def _guarded(
     return hook
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=True)
+def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=detailed)
     scalars: list[tuple[type, str, Callable[[object], bool]]] = [
         (int, _AN_INTEGER, lambda v: isinstance(v, int) and not isinstance(v, bool)),
         (float, _A_NUMBER, _is_number),
@@ -212,6 +228,13 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Any, lambda v, _: v)
     conv.register_structure_hook_func(lambda tp: tp is object, lambda v, _: v)
 
+    def optional(tp: Any) -> Callable[[object, Any], Any]:
+        # ``X | None``: find X's hook once, not on every value (cattrs' generic path does)
+        (inner_type,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = conv.get_structure_hook(inner_type)
+        return lambda value, _: None if value is None else inner(value, inner_type)
+
+    conv.register_structure_hook_factory(_is_optional, optional)
     conv.register_structure_hook_factory(
         _is_homogenous_tuple,
         lambda tp: _guarded(homogenous_tuple_structure_factory(tp, conv), _A_LIST, _is_list),
@@ -250,6 +273,9 @@ def _make_converter() -> cattrs.Converter:
 
 CONVERTER = _make_converter()
 """The one converter files are structured with."""
+_QUICK = _make_converter(detailed=False)
+"""The same hooks without collecting every problem: about twice as fast on good data, and it
+refuses exactly what :data:`CONVERTER` refuses, which then says what and where."""
 
 
 # --------------------------------------------------------------------------- error paths
@@ -316,6 +342,10 @@ def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, Message]]:
 def structure(raw: Mapping[str, Any], cls: type[T], source: str) -> tuple[T | None, list[Problem]]:
     """``raw`` structured into ``cls`` with the one converter, or every problem found."""
     try:
+        return _QUICK.structure(raw, cls), []
+    except Exception:
+        pass  # the detailed converter finds every problem and its path
+    try:
         return CONVERTER.structure(raw, cls), []
     except Exception as exc:
         return None, [Problem(source, path, msg) for path, msg in _walk(exc, "$")]
@@ -338,7 +368,7 @@ def _in_range(value: int | float, unit: Unit | None) -> int | float:
     if value < 0:
         raise FieldProblem(Message("a value here cannot be negative: {value}", {"value": value}))
     maximum = _MAXIMA.get(unit) if unit is not None else None
-    if maximum is not None and value > maximum:
+    if unit is not None and maximum is not None and value > maximum:
         raise FieldProblem(
             Message(
                 "at most {maximum} {unit}, not {value}",

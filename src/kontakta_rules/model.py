@@ -205,7 +205,7 @@ class Overlay:
         return f"{self.id}@{self.version.isoformat()}"
 
 
-@frozen
+@frozen(cache_hash=True)  # a key of every per-rule count; hashed once per finding
 class RuleRef:
     """Which rule of which ruleset version a finding is about; one per rule, shared by all
     findings of that rule."""

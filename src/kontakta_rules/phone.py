@@ -14,20 +14,29 @@ What is accepted, exactly:
   ``+46`` or ``0046``: ``46701740605`` could be either, and guessing is not allowed.
 
 Lengths follow Post- och telestyrelsen's numbering plan (the national significant number,
-NSN, is what follows ``+46`` or the trunk ``0``):
+NSN, is what follows ``+46`` or the trunk ``0``; an area code has one to three digits):
 
-- 7 to 9 digits in general (geographic numbers, mobile 07x, 074 paging, 075 personal
-  numbers, 077 shared cost, 078 operator-specific);
-- freephone ``020``: 6 to 9 digits (``020-12 34``);
-- premium rate ``0900``, ``0939``, ``0944``: up to 10 digits;
+- geographic numbers: 7 to 9 digits with Stockholm's one-digit area code ``08`` and the
+  two-digit area codes (``011``, ``013``, ``016``, ``018``, ``019``, ``021``, ``023``, ``026``,
+  ``031``, ``033``, ``035``, ``036``, ``040``, ``042``, ``044``, ``046``, ``054``, ``060``,
+  ``063``, ``090``), 8 or 9 digits with a three-digit area code (a subscriber number of five
+  or six digits);
+- mobile ``070``, ``072``, ``073``, ``076``, ``079`` and the other ``07`` services (``074``
+  paging, ``075`` personal numbers, ``077`` shared cost): 9 digits; ``078``
+  (operator-specific) 7 to 9;
+- ``010`` (geographically independent): 9 digits; freephone ``020``: 6 to 9 (``020-12 34``);
+  premium rate ``0900``, ``0939``, ``0944``: 7 to 10;
 - ``071`` is refused: PTS gives it to mobile telematics (machine-to-machine) and mobile
   broadband with 13-digit numbers, which no telephone seller calls and NIX cannot hold.
 
 Sources: PTS, "Telefoninummerplanens disposition" (the purpose of each series),
 https://pts.se/sv/bransch/telefoni/nummer-och-adressering/telefoninummerplanen/telefoninummerplanens-disposition/
-and "Telefonnummers struktur",
+and "Telefonnummers struktur" (area codes of one to three digits),
 https://pts.se/sv/bransch/telefoni/nummer-och-adressering/telefoninummerplanen/telefonnummers-struktur/
-(verified); the lengths per series as third parties quote PTS's plan of 2024-01-08 (secondary).
+(verified); the lengths per series and the two-digit area codes as third parties read PTS's
+plan of 2024-01-08 (libphonenumber's metadata for SE; phony's table; secondary). Which
+subscriber-number ranges PTS has assigned is not checked: a number is never refused for an
+unassigned range, because refusing a real number would refuse a whole NIX register file.
 The deliberate differences from Google's libphonenumber are kept in ``tests/test_phone.py``.
 """
 
@@ -41,10 +50,32 @@ from .i18n import Message
 COUNTRY_CODE = "46"
 _SEPARATORS = re.compile(r"[ \t\u00a0\u2009\u202f\-\u2010-\u2015().\/]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-_NSN_DIGITS = range(7, 10)
-_FREEPHONE = ("20", range(6, 10))
-_PREMIUM_RATE = (("900", "939", "944"), range(7, 11))
 _MACHINES = "71"
+_TWO_DIGIT_AREAS = frozenset(
+    [
+        "11",
+        "13",
+        "16",
+        "18",
+        "19",
+        "21",
+        "23",
+        "26",
+        "31",
+        "33",
+        "35",
+        "36",
+        "40",
+        "42",
+        "44",
+        "46",
+        "54",
+        "60",
+        "63",
+        "90",
+    ]
+)
+_PREMIUM_RATE = ("900", "939", "944")
 # Mobile telephony series (PTS: NDC 70, 72, 73, 76 and 79). 078 is operator-specific in
 # PTS's plan, although libphonenumber files it as mobile since 2026: not mobile here.
 _MOBILE = re.compile(r"^7[02369][0-9]{7}$")
@@ -90,19 +121,30 @@ def national_number(text: str) -> str:
         )
     if nsn[:1] == "0" or len(nsn) not in _lengths(nsn):
         raise PhoneNumberError(
-            Message("{number}: a Swedish number has 7 to 9 digits after 0", {"number": text})
+            Message(
+                "{number}: a Swedish number has 7 to 9 digits after 0 (mobile numbers 9, "
+                "with a three-digit area code 8 or 9)",
+                {"number": text},
+            )
         )
     return nsn
 
 
 def _lengths(nsn: str) -> range:
-    prefix, lengths = _FREEPHONE
-    if nsn.startswith(prefix):
-        return lengths
-    prefixes, lengths = _PREMIUM_RATE
-    if nsn.startswith(prefixes):
-        return lengths
-    return _NSN_DIGITS
+    """How many digits a national significant number starting like ``nsn`` has."""
+    if nsn.startswith(_PREMIUM_RATE):
+        return range(7, 11)
+    if nsn.startswith("20"):
+        return range(6, 10)
+    if nsn.startswith("10"):
+        return range(9, 10)
+    if nsn.startswith("78"):
+        return range(7, 10)
+    if nsn.startswith("7"):
+        return range(9, 10)
+    if nsn.startswith("8") or nsn[:2] in _TWO_DIGIT_AREAS:
+        return range(7, 10)
+    return range(8, 10)
 
 
 def _not_ascii(text: str) -> PhoneNumberError:

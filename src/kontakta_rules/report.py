@@ -18,7 +18,7 @@ import json
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, TextIO
 
 from ._version import __version__
@@ -61,7 +61,7 @@ REPORT_CSV_COLUMNS = (
 """One row per finding listed; a rejected input line is a row with ``outcome`` ``rejected``,
 its ``source:line`` as ``subject_id`` and the reason as ``message``."""
 REJECTED = "rejected"
-SPOOL_BYTES = 1 << 20
+SPOOL_CHARS = 1 << 20
 """What a writer keeps in memory of the findings it lists before moving them to a file."""
 
 
@@ -79,22 +79,38 @@ class Tally:
     def __init__(self) -> None:
         self.subjects = 0
         self.rejected = 0
-        self.counts: Counter[Outcome] = Counter()
-        self._by_rule: dict[RuleRef, Counter[Outcome]] = {}
+        self._pairs: dict[tuple[RuleRef, Outcome], int] = {}
 
     def add(self, findings: Iterable[Finding]) -> None:
+        """One subject's findings."""
+        self.add_outcomes([(f.rule, f.outcome) for f in findings])
+
+    def add_outcomes(self, outcomes: Iterable[tuple[RuleRef, Outcome]]) -> None:
+        """One subject: the outcome of each rule."""
         self.subjects += 1
-        counts, by_rule = self.counts, self._by_rule
-        for f in findings:
-            counts[f.outcome] += 1
-            rule = by_rule.get(f.rule)
-            if rule is None:
-                rule = by_rule[f.rule] = Counter()
-            rule[f.outcome] += 1
+        pairs = self._pairs
+        for pair in outcomes:
+            pairs[pair] = pairs.get(pair, 0) + 1
+
+    @property
+    def counts(self) -> Counter[Outcome]:
+        """Findings per outcome."""
+        counts: Counter[Outcome] = Counter()
+        for (_, outcome), n in self._pairs.items():
+            counts[outcome] += n
+        return counts
+
+    @property
+    def _by_rule(self) -> dict[RuleRef, Counter[Outcome]]:
+        by_rule: dict[RuleRef, Counter[Outcome]] = {}
+        for (ref, outcome), n in self._pairs.items():
+            by_rule.setdefault(ref, Counter())[outcome] += n
+        return by_rule
 
     def by_rule(self) -> dict[RuleRef, Counter[Outcome]]:
         """Outcome counts per rule, law first (see :func:`~kontakta_rules.model.rule_order`)."""
-        return {r: self._by_rule[r] for r in sorted(self._by_rule, key=rule_order)}
+        by_rule = self._by_rule
+        return {r: by_rule[r] for r in sorted(by_rule, key=rule_order)}
 
     def rulesets(self) -> list[RuleRef]:
         """One rule of each ruleset version used, in the rules' order (for its id, version,
@@ -147,11 +163,24 @@ def finding_data(f: Finding, lang: Lang) -> dict[str, Any]:
     return {
         "subject_id": f.subject_id,
         "outcome": f.outcome.value,
-        "ruleset": _ruleset_data(f.rule),
-        "rule_id": f.rule_id,
-        "severity": f.severity.value,
+        **_rule_part(f.rule),
+        **_finding_part(f, lang),
+    }
+
+
+def _rule_part(ref: RuleRef) -> dict[str, Any]:
+    """What every finding of a rule says of the rule."""
+    return {
+        "ruleset": _ruleset_data(ref),
+        "rule_id": ref.rule_id,
+        "severity": ref.severity.value,
+        "citation": to_data(ref.citation),
+    }
+
+
+def _finding_part(f: Finding, lang: Lang) -> dict[str, Any]:
+    return {
         "message": f.message.get(lang),
-        "citation": to_data(f.citation),
         "evidence": to_data(dict(f.evidence)),
         "missing_parameters": list(f.missing_parameters),
     }
@@ -200,42 +229,83 @@ def report_data(report: Report, lang: Lang, listing: Listing = "all") -> dict[st
 # --------------------------------------------------------------------------- writers
 
 
-def spool(limit: int = SPOOL_BYTES) -> IO[str]:
-    """A text buffer that moves to a temporary file once it holds ``limit`` bytes."""
-    return tempfile.SpooledTemporaryFile(max_size=limit, mode="w+", encoding="utf-8")
+class Spool:
+    """Text set aside while a report is written: held in memory up to ``limit`` characters,
+    then in a temporary file (so a report of any size needs little memory)."""
 
+    def __init__(self, limit: int = SPOOL_CHARS) -> None:
+        self._limit = limit
+        self._parts: list[str] = []
+        self._size = 0
+        self._file: IO[str] | None = None
 
-def copy_spool(buffer: IO[str], out: TextIO) -> None:
-    buffer.seek(0)
-    while chunk := buffer.read(1 << 16):
-        out.write(chunk)
-    buffer.close()
+    def write(self, text: str) -> None:
+        if self._file is not None:
+            self._file.write(text)
+            return
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size > self._limit:
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (kept open until copied)
+            self._file.writelines(self._parts)
+            self._parts = []
+
+    def copy_to(self, out: TextIO) -> None:
+        """Write everything set aside to ``out``, and let it go."""
+        if self._file is None:
+            out.writelines(self._parts)
+            self._parts = []
+            return
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 16):
+            out.write(chunk)
+        self._file.close()
+        self._file = None
 
 
 class ReportWriter:
     """Writes one report as subjects are judged: call :meth:`subject` with each subject's
-    findings, :meth:`rejected` with each rejected line, then :meth:`close`."""
+    findings, :meth:`rejected` with each rejected line, then :meth:`close`.
+
+    A finding the report lists is first rendered (:meth:`render`, which depends on nothing
+    but the finding, so worker processes can do it) and then added in its place
+    (:meth:`add`)."""
 
     def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
         self.out = out
         self.lang = lang
         self.listing = listing
         self.tally = Tally()
-        self._shown = frozenset(listed_outcomes(listing))
+        self.shown = frozenset(listed_outcomes(listing))
 
     def subject(self, findings: Sequence[Finding]) -> None:
         self.tally.add(findings)
-        shown = self._shown
+        shown = self.shown
         for f in findings:
             if f.outcome in shown:
-                self.finding(f)
+                self.add(f.rule, f.outcome, self.render(f))
+
+    def rendered(
+        self,
+        outcomes: Sequence[tuple[RuleRef, Outcome]],
+        listed: Sequence[tuple[RuleRef, Outcome, str]],
+    ) -> None:
+        """A subject judged elsewhere: the outcome of every rule, and the findings listed,
+        already rendered."""
+        self.tally.add_outcomes(outcomes)
+        for rule, outcome, text in listed:
+            self.add(rule, outcome, text)
 
     def rejected(self, r: RejectedInput) -> None:
         self.tally.rejected += 1
         self.reject(r)
 
-    def finding(self, f: Finding) -> None:
-        """A finding the report lists."""
+    def render(self, f: Finding) -> str:
+        """A finding as this report lists it."""
+        raise NotImplementedError
+
+    def add(self, rule: RuleRef, outcome: Outcome, text: str) -> None:
+        """A rendered finding, in its place."""
         raise NotImplementedError
 
     def reject(self, r: RejectedInput) -> None:
@@ -264,18 +334,22 @@ class TextReport(ReportWriter):
 
     def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
         super().__init__(out, lang, "problems")
-        self._findings = spool()
-        self._rejected = spool()
+        self._findings = Spool()
+        self._rejected = Spool()
+        self._labels = {o: _t(OUTCOME_LABELS[o], lang).upper() for o in Outcome}
+        self._citations: dict[RuleRef, str] = {}
 
-    def finding(self, f: Finding) -> None:
+    def render(self, f: Finding) -> str:
         lang = self.lang
-        lines = [
-            f"{f.subject_id}: {_t(OUTCOME_LABELS[f.outcome], lang).upper()} "
-            f"{f.rule.ref}: {f.message.get(lang)}",
-            *(f"    {q}" for q in quotes(f, lang)),
-            f"    {_citation(f.citation)}",
-        ]
-        self._findings.write("\n".join(lines) + "\n")
+        citation = self._citations.get(f.rule)
+        if citation is None:
+            citation = self._citations[f.rule] = f"    {_citation(f.citation)}\n"
+        head = f"{f.subject_id}: {self._labels[f.outcome]} {f.rule.ref}: {f.message.get(lang)}\n"
+        found = quotes(f, lang)
+        return head + "".join(f"    {q}\n" for q in found) + citation
+
+    def add(self, rule: RuleRef, outcome: Outcome, text: str) -> None:
+        self._findings.write(text)
 
     def reject(self, r: RejectedInput) -> None:
         self._rejected.write(_rejected_line(r, self.lang) + "\n")
@@ -286,19 +360,24 @@ class TextReport(ReportWriter):
         out.write(_evaluated(tally, lang) + "\n" + counts + "\n\n")
         if not tally.counts:
             out.write(_t("No findings.", lang) + "\n")
-        copy_spool(self._rejected, out)
+        self._rejected.copy_to(out)
         by_rule = tally.by_rule()
-        open_rules = [(ref, c) for ref, c in by_rule.items() if c[Outcome.VIOLATION] or c[Outcome.UNDETERMINED]]
+        open_rules = [
+            (ref, c)
+            for ref, c in by_rule.items()
+            if c[Outcome.VIOLATION] or c[Outcome.UNDETERMINED]
+        ]
         if open_rules:
             out.write("\n" + _t("Rules not met or not determined", lang) + "\n")
             out.writelines(f"  {ref.ref}: {outcome_cells(c, lang)}\n" for ref, c in open_rules)
         if by_rule:
             out.write("\n" + _t("Rulesets used", lang) + "\n")
             out.writelines(
-                f"  {ref.ruleset_ref} {ref.fingerprint} ({ref.source})\n" for ref in tally.rulesets()
+                f"  {ref.ruleset_ref} {ref.fingerprint} ({ref.source})\n"
+                for ref in tally.rulesets()
             )
             out.write("\n")
-        copy_spool(self._findings, out)
+        self._findings.copy_to(out)
 
 
 def _evaluated(tally: Tally, lang: Lang) -> str:
@@ -316,32 +395,51 @@ class JsonReport(ReportWriter):
 
     def __init__(self, out: TextIO, lang: Lang, listing: Listing = "problems") -> None:
         super().__init__(out, lang, listing)
-        self._findings = spool()
-        self._rejected = spool()
+        self._findings = Spool()
+        self._rejected = Spool()
+        self._counts = {"findings": 0, "rejected": 0}
+        self._rule_json: dict[RuleRef, str] = {}
 
-    def finding(self, f: Finding) -> None:
-        _item(self._findings, finding_data(f, self.lang))
+    def render(self, f: Finding) -> str:
+        # What a finding repeats of its rule is encoded once per rule: the same data as
+        # finding_data (a test holds the two together).
+        rule = self._rule_json.get(f.rule)
+        if rule is None:
+            rule = self._rule_json[f.rule] = _dumps(_rule_part(f.rule))[1:-1]
+        head = _dumps({"subject_id": f.subject_id, "outcome": f.outcome.value})[:-1]
+        tail = _dumps(_finding_part(f, self.lang))[1:]
+        return f"{head}, {rule}, {tail}"
+
+    def add(self, rule: RuleRef, outcome: Outcome, text: str) -> None:
+        self._item("findings", self._findings, text)
 
     def reject(self, r: RejectedInput) -> None:
-        _item(self._rejected, rejected_data(r, self.lang))
+        self._item("rejected", self._rejected, _dumps(rejected_data(r, self.lang)))
+
+    def _item(self, key: str, buffer: Spool, text: str) -> None:
+        buffer.write((",\n    " if self._counts[key] else "    ") + text)
+        self._counts[key] += 1
 
     def close(self) -> None:
-        head = json.dumps(summary_data(self.tally, self.lang, self.listing), ensure_ascii=False, indent=2)
+        head = _dumps(summary_data(self.tally, self.lang, self.listing), indent=2)
         assert head.endswith("\n}")
         out = self.out
         out.write(head[:-2])
         for key, buffer in (("rejected", self._rejected), ("findings", self._findings)):
-            empty = buffer.tell() == 0
+            empty = not self._counts[key]
             out.write(f',\n  "{key}": [' + ("" if empty else "\n"))
-            copy_spool(buffer, out)
+            buffer.copy_to(out)
             out.write("]" if empty else "\n  ]")
         out.write("\n}\n")
 
 
-def _item(buffer: IO[str], data: Mapping[str, Any]) -> None:
-    if buffer.tell():
-        buffer.write(",\n")
-    buffer.write("    " + json.dumps(data, ensure_ascii=False))
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _dumps(data: Any, indent: int | None = None) -> str:
+    if indent is None:
+        return _ENCODER.encode(data)
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -365,33 +463,59 @@ class CsvReport(ReportWriter):
         super().__init__(out, lang, listing)
         self._writer = csv.writer(out, lineterminator="\n")
         self._writer.writerow(REPORT_CSV_COLUMNS)
+        self._line = io.StringIO()
+        self._line_writer = csv.writer(self._line, lineterminator="\n")
+        self._rules: dict[RuleRef, list[str]] = {}
 
-    def finding(self, f: Finding) -> None:
-        self._writer.writerow([safe_cell(c) for c in _csv_row(f, self.lang)])
+    def render(self, f: Finding) -> str:
+        rule = self._rules.get(f.rule)
+        if rule is None:  # the cells a rule repeats in every row, made safe once
+            rule = self._rules[f.rule] = [safe_cell(c) for c in _rule_cells(f.rule)]
+        ruleset_id, version, rule_id, layer, severity, url, fingerprint = rule
+        line = self._line
+        line.seek(0)
+        line.truncate()
+        self._line_writer.writerow(
+            (
+                safe_cell(f.subject_id),
+                f.outcome.value,
+                ruleset_id,
+                version,
+                rule_id,
+                layer,
+                severity,
+                safe_cell(f.message.get(self.lang)),
+                url,
+                safe_cell(";".join(f.missing_parameters)),
+                fingerprint,
+            )
+        )
+        return line.getvalue()
+
+    def add(self, rule: RuleRef, outcome: Outcome, text: str) -> None:
+        self.out.write(text)
 
     def reject(self, r: RejectedInput) -> None:
         row = dict.fromkeys(REPORT_CSV_COLUMNS, "")
-        row.update(subject_id=f"{r.source}:{r.line}", outcome=REJECTED, message=r.reason.get(self.lang))
+        row.update(
+            subject_id=f"{r.source}:{r.line}", outcome=REJECTED, message=r.reason.get(self.lang)
+        )
         self._writer.writerow([safe_cell(c) for c in row.values()])
 
     def close(self) -> None:
         pass
 
 
-def _csv_row(f: Finding, lang: Lang) -> list[str]:
-    return [
-        f.subject_id,
-        f.outcome.value,
-        f.ruleset_id,
-        f.ruleset_version.isoformat(),
-        f.rule_id,
-        f.layer.value,
-        f.severity.value,
-        f.message.get(lang),
-        f.citation.url,
-        ";".join(f.missing_parameters),
-        f.fingerprint,
-    ]
+def _rule_cells(ref: RuleRef) -> tuple[str, ...]:
+    return (
+        ref.ruleset_id,
+        ref.ruleset_version.isoformat(),
+        ref.rule_id,
+        ref.layer.value,
+        ref.severity.value,
+        ref.citation.url,
+        ref.fingerprint,
+    )
 
 
 def report_csv_rows(report: Report, lang: Lang, listing: Listing = "all") -> list[list[str]]:

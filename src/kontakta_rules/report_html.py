@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ._version import __version__
 from .canonical import to_data
@@ -26,10 +26,9 @@ from .report import (
     OUTCOME_LABELS,
     Listing,
     ReportWriter,
-    copy_spool,
+    Spool,
     kpi_line,
     quotes,
-    spool,
 )
 from .text import Lang
 from .vocabulary import Outcome
@@ -115,7 +114,7 @@ def _document(
     return buffer.getvalue()
 
 
-_RULE_SPOOL_BYTES = 1 << 18
+_RULE_SPOOL_CHARS = 1 << 18
 
 
 class HtmlReport(ReportWriter):
@@ -134,16 +133,19 @@ class HtmlReport(ReportWriter):
         super().__init__(out, lang, listing)
         self.title = title or _t("Compliance report", lang)
         self.extra = tuple(extra)
-        self._open: dict[RuleRef, IO[str]] = {}
-        self._folded: dict[RuleRef, IO[str]] = {}
-        self._rejected = spool()
+        self._open: dict[RuleRef, Spool] = {}
+        self._folded: dict[RuleRef, Spool] = {}
+        self._rejected = Spool()
 
-    def finding(self, f: Finding) -> None:
-        rows = self._open if f.outcome in OPEN_OUTCOMES else self._folded
-        buffer = rows.get(f.rule)
+    def render(self, f: Finding) -> str:
+        return _finding_row(f, self.lang)
+
+    def add(self, rule: RuleRef, outcome: Outcome, text: str) -> None:
+        rows = self._open if outcome in OPEN_OUTCOMES else self._folded
+        buffer = rows.get(rule)
         if buffer is None:
-            buffer = rows[f.rule] = spool(_RULE_SPOOL_BYTES)
-        buffer.write(_finding_row(f, self.lang))
+            buffer = rows[rule] = Spool(_RULE_SPOOL_CHARS)
+        buffer.write(text)
 
     def reject(self, r: RejectedInput) -> None:
         self._rejected.write(
@@ -191,7 +193,7 @@ class HtmlReport(ReportWriter):
         if tally.rejected:
             out.write(_h(2, _t("Rejected input", lang)) + "\n")
             out.write(_table_start([_t("Source", lang), _t("Line", lang), _t("Reason", lang)]))
-            copy_spool(self._rejected, out)
+            self._rejected.copy_to(out)
             out.write(_TABLE_END + "\n")
         for part in self.extra:
             out.write(part + "\n")
@@ -203,7 +205,12 @@ class HtmlReport(ReportWriter):
         out.write(_h(2, _t("Summary by rule and outcome", lang)) + "\n")
         out.write(
             _table(
-                [_t("Rule", lang), _t("Layer", lang), _t("Requirement", lang), *_outcome_heads(lang)],
+                [
+                    _t("Rule", lang),
+                    _t("Layer", lang),
+                    _t("Requirement", lang),
+                    *_outcome_heads(lang),
+                ],
                 [
                     [
                         f'<a href="#{_anchor(ref)}">{escape(_title(ref, lang))}</a><br>'
@@ -247,7 +254,7 @@ class HtmlReport(ReportWriter):
         shown = self._open.pop(ref, None)
         if shown is not None:
             out.write(_table_start(_finding_heads(lang)))
-            copy_spool(shown, out)
+            shown.copy_to(out)
             out.write(_TABLE_END + "\n")
         others = sum(counts[o] for o in Outcome if o not in OPEN_OUTCOMES)
         folded = self._folded.pop(ref, None)
@@ -260,7 +267,7 @@ class HtmlReport(ReportWriter):
             ).render(lang)
             out.write(f"<details><summary>{escape(label)}</summary>")
             out.write(_table_start(_finding_heads(lang)))
-            copy_spool(folded, out)
+            folded.copy_to(out)
             out.write(_TABLE_END + "</details>\n")
         elif others:
             label = Plural(

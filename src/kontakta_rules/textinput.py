@@ -51,7 +51,11 @@ def _os_reason(exc: OSError) -> Message | str:
 
 def cannot_read(source: str, exc: OSError) -> LoadError:
     return LoadError(
-        [Problem(source, "", Message("cannot read the file: {detail}", {"detail": _os_reason(exc)}))]
+        [
+            Problem(
+                source, "", Message("cannot read the file: {detail}", {"detail": _os_reason(exc)})
+            )
+        ]
     )
 
 
@@ -64,7 +68,7 @@ def open_binary(path: Path | str, source: str | None = None) -> Iterator[BinaryI
         yield sys.stdin.buffer
         return
     try:
-        fh = Path(path).open("rb")
+        fh = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
         raise cannot_read(src, exc) from None
     with fh:
@@ -110,14 +114,36 @@ def text_lines(path: Path | str, source: str | None = None) -> Iterator[tuple[in
     """``(line number, text)`` for every line, or ``(line number, reason)`` for a line that is
     not UTF-8 (the other lines are still read). The byte-order mark is dropped."""
     src = source or source_name(path)
-    with open_binary(path, src) as fh:
-        for number, raw in enumerate(fh, start=1):
-            if number == 1 and raw.startswith(_BOM_BYTES):
-                raw = raw[len(_BOM_BYTES) :]
-            try:
-                yield number, raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield number, not_utf8(raw, exc.start)
+    with open_binary(path, src) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="\n")
+        try:
+            lines = enumerate(text, start=1)
+            for number, line in lines:
+                if line.startswith(BOM):
+                    line = line[1:]
+                yield number, line if line.isascii() or _is_utf8(line) else _bad_line(line)
+                break
+            for number, line in lines:
+                yield number, line if line.isascii() or _is_utf8(line) else _bad_line(line)
+        finally:
+            text.detach()
+
+
+def _is_utf8(line: str) -> bool:
+    """Whether a line read with ``surrogateescape`` held only UTF-8 (no byte was escaped)."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _bad_line(line: str) -> Message:
+    at = next(i for i, ch in enumerate(line) if ord(ch) in _SURROGATES)
+    return Message(
+        "not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)",
+        {"byte": f"{ord(line[at]) - 0xDC00:02x}", "column": at + 1},
+    )
 
 
 def spooled(path: Path | str) -> contextlib.AbstractContextManager[Path]:

@@ -38,6 +38,7 @@ _PROBES = ("a" * 40 + "!", "a " * 40 + "!", "1" * 40 + "x", "aa-" * 30 + "!")
 class PatternTimeout(InputError):
     """A pattern that took longer than :data:`MATCH_TIMEOUT_SECONDS` on one text."""
 
+
 _FOLD = str.maketrans("åäöéèüÅÄÖÉÈÜ", "aaoeeuAAOEEU")
 
 
@@ -93,7 +94,9 @@ class Matcher:
     """The pattern's name, for the error when a search runs too long."""
 
     @classmethod
-    def of(cls, expressions: Iterable[str], unless: Iterable[str] = (), *, name: str = "") -> Matcher:
+    def of(
+        cls, expressions: Iterable[str], unless: Iterable[str] = (), *, name: str = ""
+    ) -> Matcher:
         return cls(
             tuple(compile_pattern(e) for e in expressions),
             tuple(compile_pattern(e) for e in unless),

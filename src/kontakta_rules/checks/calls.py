@@ -13,6 +13,7 @@ from ..history import CallHistory
 from ..i18n import N_, Message
 from ..phone import is_mobile
 from ..schedule import WeeklySchedule
+from ..timezone import STOCKHOLM
 from ..vocabulary import (
     Disclosure,
     HolidayCalendar,
@@ -27,8 +28,7 @@ from ..vocabulary import (
     Unit,
 )
 from .base import Check, parameter_ref
-from ..timezone import STOCKHOLM
-from .verdict import Context, Verdict, unknown
+from .verdict import Context, Verdict, fixed, unknown
 
 if TYPE_CHECKING:
     from ..subjects.call_record import CallRecord, NixEvidence
@@ -143,11 +143,11 @@ def _nix_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> Verdi
             Message("NIX does not cover calls for {purpose}", {"purpose": subject.purpose.value}),
         )
     if subject.subscription is SubscriptionType.COMPANY:
-        return Verdict(
-            Outcome.NOT_APPLICABLE, Message("company subscriptions cannot be registered in NIX")
+        return fixed(
+            Outcome.NOT_APPLICABLE, N_("company subscriptions cannot be registered in NIX")
         )
     if subject.initiated_by is Initiator.CONSUMER:
-        return Verdict(Outcome.NOT_APPLICABLE, Message("the person called the organisation"))
+        return fixed(Outcome.NOT_APPLICABLE, N_("the person called the organisation"))
     return None
 
 
@@ -296,25 +296,23 @@ class BusinessSubscription(Check):
         if skip is not None:
             return skip
         if subject.initiated_by is Initiator.CONSUMER:
-            return Verdict(Outcome.NOT_APPLICABLE, Message("the person called the organisation"))
+            return fixed(Outcome.NOT_APPLICABLE, N_("the person called the organisation"))
         if self.nixed_only:
             if subject.target is None:
                 return unknown("target")
             if subject.target not in (Target.INACTIVE_SOLE_TRADER, Target.ACTIVE_SOLE_TRADER):
-                return Verdict(
-                    Outcome.NOT_APPLICABLE, Message("the person called is not a sole trader")
-                )
+                return fixed(Outcome.NOT_APPLICABLE, N_("the person called is not a sole trader"))
             evidence = nix_evidence(subject, context)
             listed = None if evidence is None else evidence.listed
             if listed is None:
                 return unknown("nix.listed")
             if not listed:
-                return Verdict(Outcome.NOT_APPLICABLE, Message("the number is not in NIX"))
+                return fixed(Outcome.NOT_APPLICABLE, N_("the number is not in NIX"))
         else:
             if subject.subscription is None:
                 return unknown("subscription")
             if subject.subscription is not SubscriptionType.COMPANY:
-                return Verdict(Outcome.NOT_APPLICABLE, Message("not a company subscription"))
+                return fixed(Outcome.NOT_APPLICABLE, N_("not a company subscription"))
             if subject.target is Target.CONSUMER:
                 return Verdict(
                     Outcome.VIOLATION,
@@ -357,11 +355,11 @@ class SilentCalls(Check):
         if subject.silent is None:
             return unknown("silent")
         if not subject.silent:
-            return Verdict(Outcome.COMPLIANT, Message("the call was not silent"))
+            return fixed(Outcome.COMPLIANT, N_("the call was not silent"))
         if context.silent_share is None:
-            return Verdict(
+            return fixed(
                 Outcome.UNDETERMINED,
-                Message("a silent call; the share of silent calls needs a batch of calls"),
+                N_("a silent call; the share of silent calls needs a batch of calls"),
             )
         limit = context.value(self.max_share)
         assert isinstance(limit, int | float)
@@ -390,17 +388,16 @@ class Recording(Check):
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         if self.when == "offer-made" and subject.offer_category is None:
-            return Verdict(Outcome.NOT_APPLICABLE, Message("no offer was made on the call"))
+            return fixed(Outcome.NOT_APPLICABLE, N_("no offer was made on the call"))
         if self.when == "contract-without-written-requirement":
             if subject.accepted_at is None:
-                return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+                return fixed(Outcome.NOT_APPLICABLE, N_("no contract was made"))
             exempt = subject.offer_category in self.written_requirement_exempt_categories
             if not exempt and subject.initiated_by is None:
                 return unknown("initiated_by")
             if not exempt and subject.initiated_by is not Initiator.CONSUMER:
-                return Verdict(
-                    Outcome.NOT_APPLICABLE,
-                    Message("the written-acceptance requirement applies instead"),
+                return fixed(
+                    Outcome.NOT_APPLICABLE, N_("the written-acceptance requirement applies instead")
                 )
         if subject.recorded_segments is None:
             return unknown("recorded_segments")
@@ -411,7 +408,7 @@ class Recording(Check):
                 Message("not recorded: {segments}", {"segments": tuple(missing)}),
                 {"missing": missing},
             )
-        return Verdict(Outcome.COMPLIANT, Message("the required parts of the call were recorded"))
+        return fixed(Outcome.COMPLIANT, N_("the required parts of the call were recorded"))
 
 
 @frozen
@@ -431,9 +428,7 @@ class OpeningDisclosure(Check):
             if subject.initiated_by is None:
                 return unknown("initiated_by")
             if subject.initiated_by not in self.initiators:
-                return Verdict(
-                    Outcome.NOT_APPLICABLE, Message("the call was not started by the trader")
-                )
+                return fixed(Outcome.NOT_APPLICABLE, N_("the call was not started by the trader"))
         if subject.disclosures is None:
             return unknown("disclosures")
         said: dict[Disclosure, float] = {}
@@ -459,7 +454,7 @@ class OpeningDisclosure(Check):
                     ),
                     {"late": late},
                 )
-        return Verdict(Outcome.COMPLIANT, Message("said at the start of the call"))
+        return fixed(Outcome.COMPLIANT, N_("said at the start of the call"))
 
 
 @frozen
@@ -474,13 +469,11 @@ class WrittenAcceptance(Check):
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         if subject.accepted_at is None:
-            return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+            return fixed(Outcome.NOT_APPLICABLE, N_("no contract was made"))
         if subject.initiated_by is None:
             return unknown("initiated_by")
         if subject.initiated_by not in self.initiators:
-            return Verdict(
-                Outcome.NOT_APPLICABLE, Message("the call was not started by the trader")
-            )
+            return fixed(Outcome.NOT_APPLICABLE, N_("the call was not started by the trader"))
         if subject.offer_category in self.excluded_offer_categories:
             return Verdict(
                 Outcome.NOT_APPLICABLE,
@@ -499,19 +492,14 @@ class WrittenAcceptance(Check):
                 ),
             )
         if subject.accepted_at <= subject.ended_at:
-            return Verdict(
-                Outcome.VIOLATION, Message("the consumer accepted before the call had ended")
-            )
+            return fixed(Outcome.VIOLATION, N_("the consumer accepted before the call had ended"))
         if subject.offer_sent_at is None:
             return unknown("offer_sent_at")
         if subject.accepted_at < subject.offer_sent_at:
-            return Verdict(
-                Outcome.VIOLATION,
-                Message("the consumer accepted before the written offer was sent"),
+            return fixed(
+                Outcome.VIOLATION, N_("the consumer accepted before the written offer was sent")
             )
-        return Verdict(
-            Outcome.COMPLIANT, Message("written offer, accepted in writing after the call")
-        )
+        return fixed(Outcome.COMPLIANT, N_("written offer, accepted in writing after the call"))
 
 
 @frozen
@@ -525,7 +513,7 @@ class ConfirmationDeadline(Check):
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         if subject.accepted_at is None:
-            return Verdict(Outcome.NOT_APPLICABLE, Message("no contract was made"))
+            return fixed(Outcome.NOT_APPLICABLE, N_("no contract was made"))
         if subject.confirmation_sent_at is None:
             return unknown("confirmation_sent_at")
         days = context.value(self.deadline)
@@ -570,7 +558,7 @@ class DoNotCallRequest(Check):
                 Message("the person asked on {date} not to be called again", {"date": first}),
                 {"requested": first.isoformat()},
             )
-        return Verdict(Outcome.COMPLIANT, Message("no earlier request not to be called"))
+        return fixed(Outcome.COMPLIANT, N_("no earlier request not to be called"))
 
 
 @frozen
@@ -646,15 +634,14 @@ class MobileRestriction(Check):
         if skip is not None:
             return skip
         if not is_mobile(subject.destination):
-            return Verdict(Outcome.NOT_APPLICABLE, Message("not a mobile number"))
+            return fixed(Outcome.NOT_APPLICABLE, N_("not a mobile number"))
         if subject.customer is not None or subject.consent is not None:
-            return Verdict(
-                Outcome.COMPLIANT,
-                Message("a mobile number of a customer or of someone who consented"),
+            return fixed(
+                Outcome.COMPLIANT, N_("a mobile number of a customer or of someone who consented")
             )
-        return Verdict(
+        return fixed(
             Outcome.VIOLATION,
-            Message("a sales call to a mobile number without customer relationship or consent"),
+            N_("a sales call to a mobile number without customer relationship or consent"),
         )
 
 

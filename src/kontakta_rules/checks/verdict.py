@@ -3,8 +3,8 @@ evidence it used. The context gives a check the values it may use; checks never 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,6 @@ from attrs import field, frozen
 from ..i18n import Message
 from ..text import Lang
 from ..textmatch import Matcher
-from ..timezone import STOCKHOLM
 from ..vocabulary import Outcome
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 NO_EVIDENCE: Mapping[str, Any] = MappingProxyType({})
 """The evidence of a verdict that needs none (one shared, read-only empty mapping)."""
-
 
 
 @frozen
@@ -73,6 +71,14 @@ class Context:
         return param.value
 
 
+@functools.cache
+def fixed(outcome: Outcome, msgid: str) -> Verdict:
+    """A verdict whose message has no values, made once and shared: an audit gives the same
+    few of them millions of times."""
+    return Verdict(outcome, Message(msgid))
+
+
+@functools.cache
 def undetermined_missing(name: str) -> Verdict:
     return Verdict(
         Outcome.UNDETERMINED,
@@ -81,10 +87,11 @@ def undetermined_missing(name: str) -> Verdict:
     )
 
 
+@functools.cache
 def unknown(field_name: str) -> Verdict:
-    """The record lacks evidence the check needs: never compliant."""
+    """The record lacks evidence the check needs: never compliant (shared per field)."""
     return Verdict(
         Outcome.UNDETERMINED,
         Message("the record does not say {field}", {"field": field_name}),
-        evidence={field_name: None},
+        evidence=MappingProxyType({field_name: None}),
     )

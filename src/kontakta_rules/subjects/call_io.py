@@ -124,7 +124,8 @@ def parse_json_line(text: str) -> object | Message:
     ``Infinity`` are refused (they are not JSON), and so are a line nested deeper than the
     interpreter can follow and a number too long to convert."""
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        data: object = json.loads(text, parse_constant=_no_constant)
+        return data
     except json.JSONDecodeError as exc:
         return Message("not valid JSON: {detail}", {"detail": exc.msg})
     except RecursionError:
@@ -135,19 +136,44 @@ def parse_json_line(text: str) -> object | Message:
         return Message("not valid JSON: a number with too many digits")
 
 
+Raw = tuple[int, "str | Mapping[str, str] | Message"]
+"""A line as read, before it becomes a record: its number and its text (JSON Lines), its
+cells by column (CSV), or why it could not even be read."""
+
+
+def jsonl_item(source: str, line: int, text: str | Message) -> CallRecord | RejectedInput:
+    """One line of JSON Lines as a record or a rejection."""
+    if isinstance(text, Message):
+        return _reject(source, line, "$", text)
+    raw = parse_json_line(text)
+    if isinstance(raw, Message):
+        return _reject(source, line, "$", raw)
+    return record_from_data(raw, source, line)
+
+
+def csv_item(
+    source: str, line: int, row: Mapping[str, str] | Message
+) -> CallRecord | RejectedInput:
+    """One CSV row as a record or a rejection."""
+    if isinstance(row, Message):
+        return _reject(source, line, "$", row)
+    try:
+        data = row_to_data(row)
+    except _CellProblem as exc:
+        return _reject(source, line, f"$.{exc.column}", exc.message)
+    return record_from_data(data, source, line)
+
+
+def raw_jsonl(path: Path | str, source: str) -> Iterator[Raw]:
+    for line, text in text_lines(path, source):
+        if isinstance(text, Message) or text.strip():
+            yield line, text
+
+
 def read_jsonl(path: Path | str, source: str | None = None) -> Iterator[Item]:
     src = source or source_name(path)
-    for line, text in text_lines(path, src):
-        if isinstance(text, Message):
-            yield line, _reject(src, line, "$", text)
-            continue
-        if not text.strip():
-            continue
-        raw = parse_json_line(text)
-        if isinstance(raw, Message):
-            yield line, _reject(src, line, "$", raw)
-            continue
-        yield line, record_from_data(raw, src, line)
+    for line, text in raw_jsonl(path, src):
+        yield line, jsonl_item(src, line, text)  # type: ignore[arg-type]
 
 
 def _list_cell(cell: str) -> list[str] | None:
@@ -184,7 +210,7 @@ def _csv_value(column: str, cell: str) -> Any:
                     "{cell} lists nothing: leave the cell empty when not known, write {none} "
                     "when known to be none",
                     {"cell": repr(cell), "none": NONE_CELL},
-                )
+                ),
             )
         if column in _LIST_COLUMNS:
             return items
@@ -220,15 +246,14 @@ def row_to_data(row: Mapping[str, str | None]) -> dict[str, Any]:
     return data
 
 
-def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
-    src = source or source_name(path)
-    with csv_rows(path, src) as rows:
+def raw_csv(path: Path | str, source: str) -> Iterator[Raw]:
+    with csv_rows(path, source) as rows:
         unknown = [c for c in rows.columns if c not in CSV_COLUMNS]
         if unknown:
             raise LoadError(
                 [
                     Problem(
-                        src,
+                        source,
                         "line 1",
                         Message(
                             "unknown column {column}; known columns: {known}",
@@ -238,16 +263,13 @@ def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
                     for c in unknown
                 ]
             )
-        for line, row in rows:
-            if isinstance(row, Message):
-                yield line, _reject(src, line, "$", row)
-                continue
-            try:
-                data = row_to_data(row)
-            except _CellProblem as exc:
-                yield line, _reject(src, line, f"$.{exc.column}", exc.message)
-                continue
-            yield line, record_from_data(data, src, line)
+        yield from rows
+
+
+def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
+    src = source or source_name(path)
+    for line, row in raw_csv(path, src):
+        yield line, csv_item(src, line, row)  # type: ignore[arg-type]
 
 
 def read_call_records(
@@ -256,5 +278,9 @@ def read_call_records(
     """``(line, record or rejection)`` for every record in a ``.jsonl`` or ``.csv`` file
     (``-``: standard input, JSON Lines unless ``csv``); ``source`` names the file in
     messages (default: its path)."""
-    is_csv = csv if csv is not None else str(source or path).lower().endswith(".csv")
-    return read_csv(path, source) if is_csv else read_jsonl(path, source)
+    return read_csv(path, source) if is_csv_input(path, csv, source) else read_jsonl(path, source)
+
+
+def is_csv_input(path: Path | str, csv: bool | None = None, source: str | None = None) -> bool:
+    """Whether call records are CSV: as said, else by the file's name (``.csv``)."""
+    return csv if csv is not None else str(source or path).lower().endswith(".csv")

@@ -55,7 +55,9 @@ def _problem(name: str, message: Message) -> FieldProblem:
 def _expected(name: str, what: str, got: object) -> FieldProblem:
     shown = repr(got)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return _problem(name, Message("expected {what}, got {got}", {"what": Message(what), "got": shown}))
+    return _problem(
+        name, Message("expected {what}, got {got}", {"what": Message(what), "got": shown})
+    )
 
 
 def check_moment(name: str, value: object) -> dt.datetime:
@@ -71,6 +73,8 @@ def check_moment(name: str, value: object) -> dt.datetime:
             ),
         )
     _check_day(name, value.date())
+    if isinstance(value.tzinfo, dt.timezone):
+        return value  # a fixed offset (every ISO timestamp) has no gaps
     wall = value.replace(tzinfo=None)
     if value.astimezone(dt.UTC).astimezone(value.tzinfo).replace(tzinfo=None) != wall:
         raise _problem(
@@ -95,60 +99,62 @@ def _check_day(name: str, day: dt.date) -> None:
         )
 
 
-def _moment(instance: object, attribute: Any, value: object) -> None:
+def _moment(instance: object, attribute: Any, value: Any) -> None:
     check_moment(attribute.name, value)
 
 
-def _optional_moment(instance: object, attribute: Any, value: object) -> None:
+def _optional_moment(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         check_moment(attribute.name, value)
 
 
-def _day(instance: object, attribute: Any, value: object) -> None:
+def _day(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise _expected(attribute.name, _A_DATE, value)
     _check_day(attribute.name, value)
 
 
-def _optional_day(instance: object, attribute: Any, value: object) -> None:
+def _optional_day(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _day(instance, attribute, value)
 
 
-def _text(instance: object, attribute: Any, value: object) -> None:
+def _text(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise _expected(attribute.name, _A_STRING, value)
 
 
-def _optional_text(instance: object, attribute: Any, value: object) -> None:
+def _optional_text(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _text(instance, attribute, value)
 
 
-def _not_blank(instance: object, attribute: Any, value: object) -> None:
+def _not_blank(instance: object, attribute: Any, value: Any) -> None:
     _text(instance, attribute, value)
     assert isinstance(value, str)
     if not value.strip():
         raise _problem(attribute.name, Message("must not be empty"))
 
 
-def _optional_flag(instance: object, attribute: Any, value: object) -> None:
+def _optional_flag(instance: object, attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, bool):
         raise _expected(attribute.name, _A_BOOLEAN, value)
 
 
-def _flag(instance: object, attribute: Any, value: object) -> None:
+def _flag(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
         raise _expected(attribute.name, _A_BOOLEAN, value)
 
 
-def _seconds(instance: object, attribute: Any, value: object) -> None:
+def _seconds(instance: object, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _expected(attribute.name, _A_NUMBER, value)
     if value < 0:
         raise _problem(
             attribute.name,
-            Message("seconds after the start of the call cannot be negative: {value}", {"value": value}),
+            Message(
+                "seconds after the start of the call cannot be negative: {value}", {"value": value}
+            ),
         )
 
 
@@ -161,24 +167,6 @@ def _one_of(name: str, values: list[str], got: object) -> FieldProblem:
             {"values": ", ".join(values), "got": shown if len(shown) <= 60 else shown[:57] + "..."},
         ),
     )
-
-
-def _enum(cls: type[E], name: str) -> Callable[[object], E]:
-    values = [m.value for m in cls]
-
-    def convert(value: object) -> E:
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str) and value in values:
-            return cls(value)
-        raise _one_of(name, values, value)
-
-    return convert
-
-
-def _optional_enum(cls: type[E], name: str) -> Callable[[object], E | None]:
-    convert = _enum(cls, name)
-    return lambda value: None if value is None else convert(value)
 
 
 def _literal(name: str, *allowed: str) -> Callable[[Any, Any, object], None]:
@@ -206,7 +194,9 @@ def _items(
             try:
                 out.append(item(name, v))
             except FieldProblem as exc:
-                raise FieldProblem(exc.message, f".{name}[{i}]{exc.suffix.removeprefix('.' + name)}") from None
+                raise FieldProblem(
+                    exc.message, f".{name}[{i}]{exc.suffix.removeprefix('.' + name)}"
+                ) from None
         return tuple(out)
 
     return convert
@@ -223,23 +213,90 @@ def _item_moment(name: str, value: object) -> dt.datetime:
 
 
 def _item_enum(cls: type[E]) -> Callable[[str, object], E]:
-    return lambda name, value: _enum(cls, name)(value)
+    members = {m.value: m for m in cls}
+
+    def convert(name: str, value: object) -> E:
+        if isinstance(value, cls):
+            return value
+        member = members.get(value) if isinstance(value, str) else None
+        if member is None:
+            raise _one_of(name, list(members), value)
+        return member
+
+    return convert
 
 
 def _item_of(cls: type) -> Callable[[str, object], Any]:
     def check(name: str, value: object) -> Any:
         if not isinstance(value, cls):
-            raise _problem(name, Message("expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}))
+            raise _problem(
+                name,
+                Message(
+                    "expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}
+                ),
+            )
         return value
 
     return check
+
+
+# Converters by field (named functions, made once: a record is made a million times).
+_DISCLOSURE = _item_enum(Disclosure)
+_PURPOSE = _item_enum(Purpose)
+_SUBSCRIPTION = _item_enum(SubscriptionType)
+_TARGET = _item_enum(Target)
+_INITIATOR = _item_enum(Initiator)
+_ORGANISATIONS = _items("organisations", _item_text, optional=False)
+_SEGMENTS = _items("recorded_segments", _item_enum(RecordingSegment))
+_REQUESTS = _items("do_not_call_requests", _item_moment)
+_PREVIOUS_CALLS = _items("previous_calls", _item_moment)
+
+
+def _to_disclosure(value: object) -> Disclosure:
+    return _DISCLOSURE("item", value)
+
+
+def _to_purpose(value: object) -> Purpose:
+    return _PURPOSE("purpose", value)
+
+
+def _to_subscription(value: object) -> SubscriptionType | None:
+    return None if value is None else _SUBSCRIPTION("subscription", value)
+
+
+def _to_target(value: object) -> Target | None:
+    return None if value is None else _TARGET("target", value)
+
+
+def _to_initiator(value: object) -> Initiator | None:
+    return None if value is None else _INITIATOR("initiated_by", value)
+
+
+def _to_organisations(value: object) -> tuple[str, ...]:
+    return _ORGANISATIONS(value)  # type: ignore[no-any-return]
+
+
+def _to_disclosures(value: object) -> tuple[Disclosed, ...] | None:
+    return _items("disclosures", _item_of(Disclosed))(value)  # type: ignore[no-any-return]
+
+
+def _to_segments(value: object) -> tuple[RecordingSegment, ...] | None:
+    return _SEGMENTS(value)  # type: ignore[no-any-return]
+
+
+def _to_requests(value: object) -> tuple[dt.datetime, ...] | None:
+    return _REQUESTS(value)  # type: ignore[no-any-return]
+
+
+def _to_previous_calls(value: object) -> tuple[dt.datetime, ...] | None:
+    return _PREVIOUS_CALLS(value)  # type: ignore[no-any-return]
 
 
 @frozen
 class Disclosed:
     """Something the caller said, and when (seconds after the call started)."""
 
-    item: Disclosure = field(converter=_enum(Disclosure, "item"))
+    item: Disclosure = field(converter=_to_disclosure)
     at_seconds: float = field(validator=_seconds)
 
 
@@ -270,7 +327,7 @@ class CustomerRelationship:
 class Consent:
     """An explicit consent to be called despite NIX."""
 
-    organisations: tuple[str, ...] = field(converter=_items("organisations", _item_text, optional=False))
+    organisations: tuple[str, ...] = field(converter=_to_organisations)
     """The organisations named in the consent text that the person actively ticked."""
     given_at: dt.datetime = field(validator=_moment)
 
@@ -280,7 +337,9 @@ def _nested(cls: type, name: str) -> Callable[[Any, Any, object], None]:
         if value is not None and not isinstance(value, cls):
             raise _problem(
                 name,
-                Message("expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}),
+                Message(
+                    "expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}
+                ),
             )
 
     return check
@@ -294,25 +353,19 @@ class CallRecord:
     calling_organisation: str = field(validator=_text)
     destination: str = field(validator=_text)
     """The number called, in E.164 form (``+46701740605``)."""
-    purpose: Purpose = field(converter=_enum(Purpose, "purpose"))
+    purpose: Purpose = field(converter=_to_purpose)
     principal: str | None = field(default=None, validator=_optional_text)
     agent_name: str | None = field(default=None, validator=_optional_text)
     agent_relationship: Literal["employee", "contractor"] | None = field(
         default=None, validator=_literal("agent_relationship", "employee", "contractor")
     )
     caller_id_shown: bool | None = field(default=None, validator=_optional_flag)
-    subscription: SubscriptionType | None = field(
-        default=None, converter=_optional_enum(SubscriptionType, "subscription")
-    )
-    target: Target | None = field(default=None, converter=_optional_enum(Target, "target"))
-    initiated_by: Initiator | None = field(
-        default=None, converter=_optional_enum(Initiator, "initiated_by")
-    )
-    disclosures: tuple[Disclosed, ...] | None = field(
-        default=None, converter=_items("disclosures", _item_of(Disclosed))
-    )
+    subscription: SubscriptionType | None = field(default=None, converter=_to_subscription)
+    target: Target | None = field(default=None, converter=_to_target)
+    initiated_by: Initiator | None = field(default=None, converter=_to_initiator)
+    disclosures: tuple[Disclosed, ...] | None = field(default=None, converter=_to_disclosures)
     recorded_segments: tuple[RecordingSegment, ...] | None = field(
-        default=None, converter=_items("recorded_segments", _item_enum(RecordingSegment))
+        default=None, converter=_to_segments
     )
     silent: bool | None = field(default=None, validator=_optional_flag)
     nix: NixEvidence | None = field(default=None, validator=_nested(NixEvidence, "nix"))
@@ -328,11 +381,11 @@ class CallRecord:
     )
     confirmation_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     do_not_call_requests: tuple[dt.datetime, ...] | None = field(
-        default=None, converter=_items("do_not_call_requests", _item_moment)
+        default=None, converter=_to_requests
     )
     """When the person earlier asked this organisation not to call again."""
     previous_calls: tuple[dt.datetime, ...] | None = field(
-        default=None, converter=_items("previous_calls", _item_moment)
+        default=None, converter=_to_previous_calls
     )
     """When this organisation called the number before (for frequency caps); None: not known."""
 

@@ -13,8 +13,8 @@ from ..i18n import Message
 from ..loading import read_toml, structure
 from ..model import RejectedInput
 from ..schedule import ScheduleError, parse_schedule
-from ..vocabulary import ChannelKind
 from ..textinput import csv_rows, source_name
+from ..vocabulary import ChannelKind
 from .call_io import _FALSE, _TRUE, _joined
 from .contact_log import Contact
 from .service_process import ServiceProcess

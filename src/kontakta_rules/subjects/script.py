@@ -60,7 +60,7 @@ _LINE = re.compile(
 def text_language(lang: object) -> Lang:
     """``lang`` if it is a language texts are judged in, else an :class:`InputError`."""
     if lang in LANGUAGES:
-        return lang  # type: ignore[return-value]
+        return lang
     raise InputError(
         Message(
             "a text is judged in sv or en (the languages the patterns exist in), not {lang}",
@@ -208,9 +208,7 @@ class WrittenDocument:
     @classmethod
     def read(cls, path: Path | str, lang: Lang, *, offer_category: str | None = None) -> Self:
         """The document in a UTF-8 text file (``-``: standard input)."""
-        return cls.parse(
-            read_text(path), source_name(path), lang, offer_category=offer_category
-        )
+        return cls.parse(read_text(path), source_name(path), lang, offer_category=offer_category)
 
 
 @frozen
