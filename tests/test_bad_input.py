@@ -386,3 +386,20 @@ def test_the_example_audit_still_finds_what_it_found(tmp_path: Path) -> None:
     data = json.loads(out)
     assert code == 2 and data["subjects"] == 41 and len(data["rejected"]) == 2
     assert data["counts"][Outcome.VIOLATION.value] > 0
+
+
+def test_contact_times_far_outside_any_contact_are_rejected_rows(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "channel,received,answered,resolved,complaint\n"
+        "email,0001-01-01T00:30:00+01:00,0001-01-01T00:40:00+01:00,,no\n"
+        "email,9999-12-31T23:00:00-01:00,,,yes\n"
+        "email,2026-11-09T06:39:18+01:00,,,no\n",
+        encoding="utf-8",
+    )
+    contacts, rejected = read_contacts(path)
+    assert len(contacts) == 1 and [r.line for r in rejected] == [2, 3]
+    code, _, err = run(
+        "check", "process", str(EXAMPLES / "service-process-good.toml"), "--contacts", str(path)
+    )
+    assert code == 2 and "internal error" not in err

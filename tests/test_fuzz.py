@@ -8,6 +8,7 @@ The default run tries a few dozen inputs per target so the harness itself is alw
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -243,3 +244,52 @@ def test_any_csv_cells_are_judged_or_rejected(cells: list[str]) -> None:
     if code != 2 or out.getvalue():
         data = json.loads(out.getvalue())
         assert data["subjects"] + len(data["rejected"]) in (0, 1)
+
+
+_ANY_MOMENT = st.datetimes(
+    min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=st.timezones()
+)
+
+
+@FUZZ
+@given(_ANY_MOMENT, _ANY_MOMENT, st.sampled_from(["started_at", "offer_sent_at", "accepted_at"]))
+def test_any_moment_in_a_record_is_judged_or_rejected(
+    start: dt.datetime, other: dt.datetime, field: str
+) -> None:
+    record = {**_GOOD, "started_at": start.isoformat(), "ended_at": start.isoformat()}
+    record[field] = other.isoformat() if field != "started_at" else record["started_at"]
+    path = _file((json.dumps(record) + "\n").encode(), ".jsonl")
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["check", "calls", str(path), "--format", "json"], out=out, err=err)
+    finally:
+        path.unlink()
+    assert code in (0, 1, 2), err.getvalue()[-2000:]
+
+
+@FUZZ
+@given(_ANY_MOMENT, _ANY_MOMENT, st.booleans())
+def test_any_moment_in_a_contact_log_is_used_or_rejected(
+    received: dt.datetime, answered: dt.datetime, complaint: bool
+) -> None:
+    text = (
+        "channel,received,answered,resolved,complaint\n"
+        f"email,{received.isoformat()},{answered.isoformat()},,{'yes' if complaint else 'no'}\n"
+    )
+    path = _file(text.encode(), ".csv")
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(
+            [
+                "check",
+                "process",
+                str(EXAMPLES / "service-process-good.toml"),
+                "--contacts",
+                str(path),
+            ],
+            out=out,
+            err=err,
+        )
+    finally:
+        path.unlink()
+    assert code in (0, 1, 2), err.getvalue()[-2000:]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import LoadError, Problem
+from ..errors import FieldProblem, LoadError, Problem
 from ..i18n import Message
 from ..loading import read_toml, structure
 from ..model import RejectedInput
@@ -16,6 +16,7 @@ from ..schedule import ScheduleError, parse_schedule
 from ..textinput import csv_rows, source_name
 from ..vocabulary import ChannelKind
 from .call_io import _FALSE, _TRUE, _joined
+from .call_record import check_moment
 from .contact_log import Contact
 from .service_process import ServiceProcess
 
@@ -64,7 +65,10 @@ def _time(cell: str, column: str) -> dt.datetime | Message:
             "{column}: the time has no timezone (write +01:00 or Z): {value}",
             {"column": column, "value": cell},
         )
-    return value
+    try:
+        return check_moment(column, value)  # within the years a record may hold
+    except FieldProblem as exc:
+        return exc.as_message()
 
 
 def contact_from_row(row: Mapping[str, str], source: str, line: int) -> Contact | RejectedInput:
