@@ -552,7 +552,7 @@ def _text_language(text: str, given: Lang | None, source: str) -> Lang:
                     Message(
                         "cannot tell whether the text is in {sv} or {en}; say which with "
                         "--text-lang sv or --text-lang en",
-                        {"sv": Message(LANGUAGE_NAMES["sv"]), "en": Message(LANGUAGE_NAMES["en"])},
+                        {code: Message(name) for code, name in LANGUAGE_NAMES.items()},
                     ),
                 )
             ]
