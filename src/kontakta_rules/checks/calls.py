@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
@@ -123,13 +124,15 @@ def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
         return subject.nix
     if context.nix.updated > _local_day(subject):
         return None  # a register version published after the call says nothing about it
+    return _register_evidence(context.nix.updated, subject.destination in context.nix)
+
+
+@functools.lru_cache(maxsize=64)
+def _register_evidence(updated: dt.date, listed: bool) -> NixEvidence:
+    """What a register snapshot says of a number: one of two answers per snapshot, made once."""
     from ..subjects.call_record import NixEvidence
 
-    return NixEvidence(
-        checked=True,
-        register_updated=context.nix.updated,
-        listed=subject.destination in context.nix,
-    )
+    return NixEvidence(checked=True, register_updated=updated, listed=listed)
 
 
 def _local_day(subject: CallRecord) -> Any:
