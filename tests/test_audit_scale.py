@@ -7,9 +7,7 @@ import datetime as dt
 import io
 import json
 import os
-import signal
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,20 +33,6 @@ def _record(i: int, at: dt.datetime, number: str = "+46701740605") -> CallRecord
         destination=number,
         purpose="sales",  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture
-def alarm() -> Iterator[None]:
-    def ring(*_: object) -> None:
-        raise TimeoutError("took longer than 30 s: the cap is not one sorted pass")
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.alarm(30)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_many_calls_to_one_number_are_counted_in_one_sorted_pass(alarm: None) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,26 +139,6 @@ def test_no_payment_without_acceptance_finds_the_verb_before_the_negation(phrase
 
 
 # --------------------------------------------------------------------------- hangs
-
-
-class _Alarm(Exception):
-    pass
-
-
-@pytest.fixture
-def alarm() -> Iterator[None]:
-    """Fail instead of hanging: the operation must end within 30 s (today it ran for minutes)."""
-
-    def ring(*_: object) -> None:
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.alarm(30)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 CATASTROPHIC_OVERLAY = """\

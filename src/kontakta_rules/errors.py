@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from .i18n import Message
+from .i18n import N_, Message
 from .text import Lang
 
 MAX_SHOWN_PROBLEMS = 50
@@ -50,6 +50,30 @@ class LoadError(Exception):
 
     def render(self, lang: Lang) -> str:
         return "\n".join(p.render(lang) for p in self.problems)
+
+
+# Names of expected types, as msgids so they are translated inside messages.
+AN_INTEGER = N_("an integer")
+A_NUMBER = N_("a number")
+A_STRING = N_("a string")
+A_BOOLEAN = N_("true or false")
+A_DATE = N_("a date (YYYY-MM-DD)")
+A_LIST = N_("a list")
+A_TABLE = N_("a table")
+A_TIMESTAMP = N_("a timestamp with a timezone (YYYY-MM-DDTHH:MM:SS+01:00)")
+
+
+def shown(value: object) -> str:
+    """A value as an error quotes it: its repr, at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def expected(what: str, got: object, suffix: str = "") -> FieldProblem:
+    """``expected <what>, got <value>`` about the field at ``suffix``."""
+    return FieldProblem(
+        Message("expected {what}, got {got}", {"what": Message(what), "got": shown(got)}), suffix
+    )
 
 
 class InputError(ValueError):

@@ -32,7 +32,21 @@ from cattrs.errors import (
 )
 
 from .checks import CHECK_KINDS, Check, parameter_spec
-from .errors import FieldProblem, LoadError, Problem
+from .errors import (
+    A_BOOLEAN,
+    A_DATE,
+    A_LIST,
+    A_NUMBER,
+    A_STRING,
+    A_TABLE,
+    A_TIMESTAMP,
+    AN_INTEGER,
+    FieldProblem,
+    LoadError,
+    Problem,
+    expected,
+    shown,
+)
 from .i18n import N_, Message
 from .model import (
     ID_PATTERN,
@@ -60,25 +74,6 @@ T = TypeVar("T")
 __all__ = ["FieldProblem", "LoadError", "Problem"]
 
 
-def _expected(what: str, got: object) -> FieldProblem:
-    return FieldProblem(
-        Message("expected {what}, got {got}", {"what": Message(what), "got": _show(got)})
-    )
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-# Names of expected types, as msgids so they are translated inside messages.
-_AN_INTEGER = N_("an integer")
-_A_NUMBER = N_("a number")
-_A_STRING = N_("a string")
-_A_BOOLEAN = N_("true or false")
-_A_DATE = N_("a date (YYYY-MM-DD)")
-_A_LIST = N_("a list")
-_A_TABLE = N_("a table")
 _PRECISION_WORDS = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
 
 
@@ -88,7 +83,7 @@ _PRECISION_WORDS = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
 def _strict(what: str, ok: Callable[[object], bool]) -> Callable[[object, Any], Any]:
     def hook(value: object, _: Any) -> Any:
         if not ok(value):
-            raise _expected(what, value)
+            raise expected(what, value)
         return value
 
     return hook
@@ -101,7 +96,7 @@ def _is_number(value: object) -> bool:
 
 def _structure_date(value: object, _: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _expected(_A_DATE, value)
+        raise expected(A_DATE, value)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -109,10 +104,7 @@ def _structure_date(value: object, _: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _expected(_A_DATE, value)
-
-
-_A_TIMESTAMP = N_("a timestamp with a timezone (YYYY-MM-DDTHH:MM:SS+01:00)")
+    raise expected(A_DATE, value)
 
 
 def _structure_datetime(value: object, _: Any) -> dt.datetime:
@@ -120,9 +112,9 @@ def _structure_datetime(value: object, _: Any) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise _expected(_A_TIMESTAMP, value) from None
+            raise expected(A_TIMESTAMP, value) from None
     if not isinstance(value, dt.datetime):
-        raise _expected(_A_TIMESTAMP, value)
+        raise expected(A_TIMESTAMP, value)
     if value.tzinfo is None or value.utcoffset() is None:
         raise FieldProblem(
             Message(
@@ -137,7 +129,7 @@ def _one_of(values: Sequence[str], got: object) -> FieldProblem:
     return FieldProblem(
         Message(
             "expected one of {values}, got {got}",
-            {"values": ", ".join(values), "got": _show(got)},
+            {"values": ", ".join(values), "got": shown(got)},
         )
     )
 
@@ -202,7 +194,7 @@ def _guarded(
 
     def hook(value: object, t: Any) -> Any:
         if not ok(value):
-            raise _expected(what, value)
+            raise expected(what, value)
         return inner(value, t)
 
     return hook
@@ -211,10 +203,10 @@ def _guarded(
 def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, use_alias=True, detailed_validation=detailed)
     scalars: list[tuple[type, str, Callable[[object], bool]]] = [
-        (int, _AN_INTEGER, lambda v: isinstance(v, int) and not isinstance(v, bool)),
-        (float, _A_NUMBER, _is_number),
-        (str, _A_STRING, lambda v: isinstance(v, str)),
-        (bool, _A_BOOLEAN, lambda v: isinstance(v, bool)),
+        (int, AN_INTEGER, lambda v: isinstance(v, int) and not isinstance(v, bool)),
+        (float, A_NUMBER, _is_number),
+        (str, A_STRING, lambda v: isinstance(v, str)),
+        (bool, A_BOOLEAN, lambda v: isinstance(v, bool)),
     ]
     for kind, what, ok in scalars:
         conv.register_structure_hook(kind, _strict(what, ok))
@@ -237,16 +229,16 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_optional, optional)
     conv.register_structure_hook_factory(
         _is_homogenous_tuple,
-        lambda tp: _guarded(homogenous_tuple_structure_factory(tp, conv), _A_LIST, _is_list),
+        lambda tp: _guarded(homogenous_tuple_structure_factory(tp, conv), A_LIST, _is_list),
     )
     conv.register_structure_hook_factory(
         lambda tp: is_mapping(tp) and not is_sequence(tp),
-        lambda tp: _guarded(conv.gen_structure_mapping(tp), _A_TABLE, _is_table),
+        lambda tp: _guarded(conv.gen_structure_mapping(tp), A_TABLE, _is_table),
     )
 
     def structure_check(value: object, _: Any) -> Check:
         if not isinstance(value, Mapping):
-            raise _expected(_A_TABLE, value)
+            raise expected(A_TABLE, value)
         kind = value.get("kind")
         if kind is None:
             raise FieldProblem(Message("required field missing"), ".kind")
@@ -255,7 +247,7 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
             raise FieldProblem(
                 Message(
                     "unknown check kind {got}; known kinds: {kinds}",
-                    {"got": _show(kind), "kinds": ", ".join(sorted(CHECK_KINDS))},
+                    {"got": shown(kind), "kinds": ", ".join(sorted(CHECK_KINDS))},
                 ),
                 ".kind",
             )
@@ -266,7 +258,7 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
     conv.register_structure_hook_factory(
         lambda tp: attrs.has(tp) and tp is not Check,
-        lambda tp: _guarded(conv.gen_structure_attrs_fromdict(tp), _A_TABLE, _is_table),
+        lambda tp: _guarded(conv.gen_structure_attrs_fromdict(tp), A_TABLE, _is_table),
     )
     return conv
 
@@ -387,20 +379,20 @@ def parse_parameter_value(
     if ptype is ParameterType.INTEGER:
         if isinstance(value, int) and not isinstance(value, bool):
             return _in_range(value, unit)
-        raise _expected(_AN_INTEGER, value)
+        raise expected(AN_INTEGER, value)
     if ptype is ParameterType.NUMBER:
         if _is_number(value):
             assert isinstance(value, int | float)
             return _in_range(value, unit)
-        raise _expected(_A_NUMBER, value)
+        raise expected(A_NUMBER, value)
     if ptype is ParameterType.BOOLEAN:
         if isinstance(value, bool):
             return value
-        raise _expected(_A_BOOLEAN, value)
+        raise expected(A_BOOLEAN, value)
     if ptype is ParameterType.STRING:
         if isinstance(value, str):
             return value
-        raise _expected(_A_STRING, value)
+        raise expected(A_STRING, value)
     try:
         return parse_schedule(value)
     except ScheduleError as exc:

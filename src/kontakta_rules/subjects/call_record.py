@@ -21,8 +21,18 @@ from typing import Any, Literal, TypeVar
 
 from attrs import field, frozen
 
-from ..errors import FieldProblem
-from ..i18n import N_, Message
+from ..errors import (
+    A_BOOLEAN,
+    A_DATE,
+    A_LIST,
+    A_NUMBER,
+    A_STRING,
+    A_TIMESTAMP,
+    FieldProblem,
+    expected,
+    shown,
+)
+from ..i18n import Message
 from ..vocabulary import (
     Disclosure,
     Initiator,
@@ -40,30 +50,19 @@ LATEST = dt.date(2099, 12, 31)
 is a mistake, and date arithmetic (months after a contract ended) must stay within the
 calendar. Input checking, not rule content."""
 
-_A_STRING = N_("a string")
-_A_BOOLEAN = N_("true or false")
-_A_NUMBER = N_("a number")
-_A_DATE = N_("a date (YYYY-MM-DD)")
-_A_LIST = N_("a list")
-_A_TIMESTAMP = N_("a timestamp with a timezone (YYYY-MM-DDTHH:MM:SS+01:00)")
-
 
 def _problem(name: str, message: Message) -> FieldProblem:
     return FieldProblem(message, f".{name}")
 
 
 def _expected(name: str, what: str, got: object) -> FieldProblem:
-    shown = repr(got)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return _problem(
-        name, Message("expected {what}, got {got}", {"what": Message(what), "got": shown})
-    )
+    return expected(what, got, f".{name}")
 
 
 def check_moment(name: str, value: object) -> dt.datetime:
     """``value`` as a timestamp a record may hold, or a :class:`FieldProblem` about ``name``."""
     if not isinstance(value, dt.datetime):
-        raise _expected(name, _A_TIMESTAMP, value)
+        raise _expected(name, A_TIMESTAMP, value)
     if value.tzinfo is None or value.utcoffset() is None:
         raise _problem(
             name,
@@ -110,7 +109,7 @@ def _optional_moment(instance: object, attribute: Any, value: Any) -> None:
 
 def _day(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _expected(attribute.name, _A_DATE, value)
+        raise _expected(attribute.name, A_DATE, value)
     _check_day(attribute.name, value)
 
 
@@ -121,7 +120,7 @@ def _optional_day(instance: object, attribute: Any, value: Any) -> None:
 
 def _text(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
-        raise _expected(attribute.name, _A_STRING, value)
+        raise _expected(attribute.name, A_STRING, value)
 
 
 def _optional_text(instance: object, attribute: Any, value: Any) -> None:
@@ -138,17 +137,17 @@ def _not_blank(instance: object, attribute: Any, value: Any) -> None:
 
 def _optional_flag(instance: object, attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, bool):
-        raise _expected(attribute.name, _A_BOOLEAN, value)
+        raise _expected(attribute.name, A_BOOLEAN, value)
 
 
 def _flag(instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
-        raise _expected(attribute.name, _A_BOOLEAN, value)
+        raise _expected(attribute.name, A_BOOLEAN, value)
 
 
 def _seconds(instance: object, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _expected(attribute.name, _A_NUMBER, value)
+        raise _expected(attribute.name, A_NUMBER, value)
     if value < 0:
         raise _problem(
             attribute.name,
@@ -159,12 +158,10 @@ def _seconds(instance: object, attribute: Any, value: Any) -> None:
 
 
 def _one_of(name: str, values: list[str], got: object) -> FieldProblem:
-    shown = repr(got)
     return _problem(
         name,
         Message(
-            "expected one of {values}, got {got}",
-            {"values": ", ".join(values), "got": shown if len(shown) <= 60 else shown[:57] + "..."},
+            "expected one of {values}, got {got}", {"values": ", ".join(values), "got": shown(got)}
         ),
     )
 
@@ -186,7 +183,7 @@ def _items(
         if value is None and optional:
             return None
         if not isinstance(value, list | tuple):
-            raise _expected(name, _A_LIST, value)
+            raise _expected(name, A_LIST, value)
         if item is None:
             return tuple(value)
         out = []
@@ -204,7 +201,7 @@ def _items(
 
 def _item_text(name: str, value: object) -> str:
     if not isinstance(value, str):
-        raise _expected(name, _A_STRING, value)
+        raise _expected(name, A_STRING, value)
     return value
 
 
