@@ -43,6 +43,13 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def decide_with_register(register: Path, lang: str) -> tuple[int, str, str]:
+    return run(
+        "decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00", "--purpose", "sales",
+        "--nix", str(register), "--lang", lang,
+    )  # fmt: skip
+
+
 def jsonl(tmp_path: Path, *lines: object, name: str = "calls.jsonl") -> Path:
     path = tmp_path / name
     path.write_text(
@@ -310,18 +317,7 @@ def test_an_empty_register_is_refused_unless_intended(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no numbers"):
         NixRegister.load(path)
     assert len(NixRegister.load(path, allow_empty=True)) == 0
-    code, _, err = run(
-        "decide",
-        "070-174 06 05",
-        "--at",
-        "2026-11-24T10:00+01:00",
-        "--purpose",
-        "sales",
-        "--nix",
-        str(path),
-        "--lang",
-        "en",
-    )
+    code, _, err = decide_with_register(path, "en")
     assert code == 2 and "no numbers" in err
 
 
@@ -339,18 +335,7 @@ def test_a_file_that_is_no_register_is_not_echoed_back(tmp_path: Path) -> None:
     secret = "root:x:0:0:root:/root:/bin/bash-with-a-long-secret-tail-" + "s3cr3t" * 20
     path = tmp_path / "passwd"
     path.write_text("\n".join([secret] * 200) + "\n", encoding="utf-8")
-    code, _, err = run(
-        "decide",
-        "070-174 06 05",
-        "--at",
-        "2026-11-24T10:00+01:00",
-        "--purpose",
-        "sales",
-        "--nix",
-        str(path),
-        "--lang",
-        "en",
-    )
+    code, _, err = decide_with_register(path, "en")
     assert code == 2
     assert "s3cr3ts3cr3t" not in err
     assert len(err) < 8_000

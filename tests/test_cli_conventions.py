@@ -45,6 +45,13 @@ def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def decide_with_register(register: Path, lang: str) -> tuple[int, str, str]:
+    return run(
+        "decide", "070-174 06 05", "--at", "2026-11-24T10:00+01:00", "--purpose", "sales",
+        "--nix", str(register), "--lang", lang,
+    )  # fmt: skip
+
+
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0 and __version__ in out
@@ -159,32 +166,10 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path: Path) -> Non
 def test_numbers_in_messages_have_one_style_and_counts_add_up(tmp_path: Path) -> None:
     path = tmp_path / "nix.txt"
     path.write_text("# updated: 2026-11-01\n" + "x\n" * 1200, encoding="utf-8")
-    code, _, err = run(
-        "decide",
-        "070-174 06 05",
-        "--at",
-        "2026-11-24T10:00+01:00",
-        "--purpose",
-        "sales",
-        "--nix",
-        str(path),
-        "--lang",
-        "en",
-    )
+    code, _, err = decide_with_register(path, "en")
     assert code == 2
     assert "and 1,150 more problems" in err and "1,200 problems found" in err
-    code, _, err = run(
-        "decide",
-        "070-174 06 05",
-        "--at",
-        "2026-11-24T10:00+01:00",
-        "--purpose",
-        "sales",
-        "--nix",
-        str(path),
-        "--lang",
-        "sv",
-    )
+    code, _, err = decide_with_register(path, "sv")
     assert "och 1\xa0150 problem till" in err and "1\xa0200 problem hittades" in err
 
 

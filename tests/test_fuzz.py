@@ -70,6 +70,20 @@ def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
     return mutate()
 
 
+def _cli(argv: list[str], data: bytes, suffix: str) -> tuple[int, str]:
+    """Run the command line with ``{}`` in ``argv`` replaced by a file holding ``data``; the
+    answer must be a status, never an internal error or a traceback."""
+    path = _file(data, suffix)
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        code = main([a.replace("{}", str(path)) for a in argv], out=out, err=err)
+    finally:
+        path.unlink()
+    assert code in (0, 1, 2), (code, err.getvalue()[-2000:])
+    assert code != EXIT_INTERNAL and "Traceback" not in err.getvalue()
+    return code, out.getvalue()
+
+
 def _inputs(seed: Path) -> st.SearchStrategy[bytes]:
     return st.one_of(st.binary(max_size=400), _mutations(seed.read_bytes()[:3000]))
 
@@ -183,17 +197,8 @@ def test_the_command_line_answers_with_a_status_not_a_traceback(name: str) -> No
     @FUZZ
     @given(_inputs(seed), st.sampled_from(["sv", "en"]), st.sampled_from(["text", "json", "csv"]))
     def check(data: bytes, lang: str, fmt: str) -> None:
-        path = _file(data, suffix)
-        try:
-            args = [a.replace("{}", str(path)) for a in argv] + ["--lang", lang]
-            if args[0] == "check":
-                args += ["--format", fmt]
-            out, err = io.StringIO(), io.StringIO()
-            code = main(args, out=out, err=err)
-        finally:
-            path.unlink()
-        assert code in (0, 1, 2), (code, err.getvalue()[-2000:])
-        assert code != EXIT_INTERNAL and "Traceback" not in err.getvalue()
+        args = [*argv, "--lang", lang]
+        _cli([*args, "--format", fmt] if args[0] == "check" else args, data, suffix)
 
     check()
 
@@ -212,14 +217,9 @@ _GOOD = json.loads((EXAMPLES / "calls.jsonl").read_text(encoding="utf-8").splitl
 @given(st.dictionaries(st.sampled_from(sorted(_GOOD)), _JSON, min_size=1, max_size=5))
 def test_any_value_in_any_field_is_judged_or_rejected(changes: dict[str, object]) -> None:
     record = {**_GOOD, **changes}
-    path = _file((json.dumps(record, allow_nan=True) + "\n").encode(), ".jsonl")
-    try:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(["check", "calls", str(path), "--format", "json"], out=out, err=err)
-    finally:
-        path.unlink()
-    assert code in (0, 1, 2), err.getvalue()[-2000:]
-    data = json.loads(out.getvalue())
+    line = json.dumps(record, allow_nan=True) + "\n"
+    _, out = _cli(["check", "calls", "{}", "--format", "json"], line.encode(), ".jsonl")
+    data = json.loads(out)
     assert data["subjects"] + len(data["rejected"]) == 1, "every line is accounted for"
 
 
@@ -234,15 +234,11 @@ def test_any_csv_cells_are_judged_or_rejected(cells: list[str]) -> None:
         ["call_id", "started_at", "ended_at", "calling_organisation", "destination", "purpose"]
     )
     writer.writerow(cells)
-    path = _file(buffer.getvalue().encode(), ".csv")
-    try:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(["check", "calls", str(path), "--format", "json"], out=out, err=err)
-    finally:
-        path.unlink()
-    assert code in (0, 1, 2), err.getvalue()[-2000:]
-    if code != 2 or out.getvalue():
-        data = json.loads(out.getvalue())
+    code, out = _cli(
+        ["check", "calls", "{}", "--format", "json"], buffer.getvalue().encode(), ".csv"
+    )
+    if code != 2 or out:
+        data = json.loads(out)
         assert data["subjects"] + len(data["rejected"]) in (0, 1)
 
 
@@ -258,13 +254,9 @@ def test_any_moment_in_a_record_is_judged_or_rejected(
 ) -> None:
     record = {**_GOOD, "started_at": start.isoformat(), "ended_at": start.isoformat()}
     record[field] = other.isoformat() if field != "started_at" else record["started_at"]
-    path = _file((json.dumps(record) + "\n").encode(), ".jsonl")
-    try:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(["check", "calls", str(path), "--format", "json"], out=out, err=err)
-    finally:
-        path.unlink()
-    assert code in (0, 1, 2), err.getvalue()[-2000:]
+    _cli(
+        ["check", "calls", "{}", "--format", "json"], (json.dumps(record) + "\n").encode(), ".jsonl"
+    )
 
 
 @FUZZ
@@ -276,20 +268,5 @@ def test_any_moment_in_a_contact_log_is_used_or_rejected(
         "channel,received,answered,resolved,complaint\n"
         f"email,{received.isoformat()},{answered.isoformat()},,{'yes' if complaint else 'no'}\n"
     )
-    path = _file(text.encode(), ".csv")
-    try:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(
-            [
-                "check",
-                "process",
-                str(EXAMPLES / "service-process-good.toml"),
-                "--contacts",
-                str(path),
-            ],
-            out=out,
-            err=err,
-        )
-    finally:
-        path.unlink()
-    assert code in (0, 1, 2), err.getvalue()[-2000:]
+    good = str(EXAMPLES / "service-process-good.toml")
+    _cli(["check", "process", good, "--contacts", "{}"], text.encode(), ".csv")

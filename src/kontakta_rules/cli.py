@@ -59,7 +59,7 @@ from .subjects.call_io import is_csv_input, parse_json_line, read_call_records, 
 from .subjects.process_io import read_contacts, read_service_process
 from .subjects.script import DOCUMENT_TYPES, Script, WrittenDocument
 from .text import Lang
-from .textinput import STDIN, read_text, source_name, spooled
+from .textinput import STDIN, cannot_write, read_text, source_name, spooled
 from .vocabulary import Outcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -487,9 +487,6 @@ def _write_report(
             out.write((process_report_html if fmt == "html" else process_report_text)(result, lang))
         return
     report = result.report if isinstance(result, ProcessReport) else result
-    if fmt == "json":
-        _print_json(report_data(report, lang, listing), out)
-        return
     writer = WRITERS[fmt](out, lang, listing)
     writer.feed(report)
     writer.close()
@@ -661,9 +658,7 @@ def _output(path: Path | None, out: TextIO) -> Iterator[TextIO]:
     try:
         fh = path.open("w", encoding="utf-8", newline="")
     except OSError as exc:
-        from .textinput import cannot_read
-
-        raise cannot_read(str(path), exc) from None
+        raise cannot_write(str(path), exc) from None
     with fh:
         yield fh
 

@@ -129,11 +129,7 @@ def _refused(reason: Message) -> Decision:
 
 
 def _failed(exc: Exception) -> Decision:
-    return Decision(
-        allowed=False,
-        reasons=(Message("do not dial: the decision failed: {error}", {"error": str(exc)}).text(),),
-        findings=(),
-    )
+    return _refused(Message("the decision failed: {error}", {"error": str(exc)}))
 
 
 def _decide(record: CallRecord, evaluator: CallEvaluator, *, look_ahead: bool) -> Decision:

@@ -253,16 +253,13 @@ class CallEvaluator(Evaluator):
         appears on); the second judges. A call id seen on an earlier line, and a record dated
         before any call rules, are rejected with the reason (naming ``source`` and the line):
         every line is accounted for."""
-        first_line: dict[str, int] = {}
         batch = BatchCollector()
         for line, item in read():
-            if isinstance(item, RejectedInput) or item.call_id in first_line:
-                continue
-            first_line[item.call_id] = line
-            batch.add(item)
+            if isinstance(item, CallRecord):
+                batch.add(line, item)
         with self.batch(batch):
             for line, item in read():
-                yield line, self.judge_line(line, item, first_line, source, kinds)
+                yield line, self.judge_line(line, item, batch.first_line, source, kinds)
 
     @contextlib.contextmanager
     def batch(self, batch: BatchCollector) -> Iterator[None]:
@@ -424,15 +421,23 @@ class TextEvaluator(Evaluator):
                 f"not a {subject.subject_kind.value}"
             )
         findings = self.judge(subject, subject.name, self.on)
-        mismatch = language_mismatch("\n".join(u.text for u in subject.utterances), subject.lang)
-        if mismatch is not None:  # judged with the other language's patterns: proves nothing
+        why = _text_proves_nothing(subject)
+        if why is not None:  # whatever the patterns found or missed, no rule is met
             findings = [
                 f
                 if f.outcome is Outcome.NOT_APPLICABLE
-                else attrs.evolve(f, outcome=Outcome.UNDETERMINED, message=mismatch, evidence={})
+                else attrs.evolve(f, outcome=Outcome.UNDETERMINED, message=why, evidence={})
                 for f in findings
             ]
         return Report(tuple(findings), subjects=1)
+
+
+def _text_proves_nothing(subject: Script | WrittenDocument) -> Message | None:
+    """Why judging ``subject`` proves nothing: the caller (or the document) says nothing at
+    all, or the text is evidently in the other language than the one it is judged in."""
+    if not any(u.text.strip() for u in subject.caller_utterances()):
+        return Message("there is no text by the caller to judge")
+    return language_mismatch("\n".join(u.text for u in subject.utterances), subject.lang)
 
 
 class ProcessEvaluator(Evaluator):

@@ -50,14 +50,18 @@ class CallHistory:
 
 class BatchCollector:
     """Collects the batch facts call by call; :meth:`history` and :meth:`silent_shares` give
-    them once the whole batch has been seen."""
+    them once the whole batch has been seen. A call id counts once: ``first_line`` keeps the
+    line each id first appears on, and a later line with the same id adds nothing."""
 
     def __init__(self) -> None:
         self._times: dict[Key, array[int]] = {}
         self._silent: dict[str, list[int]] = {}
+        self.first_line: dict[str, int] = {}
 
-    def add(self, record: CallRecord) -> None:
+    def add(self, line: int, record: CallRecord) -> None:
         self.add_call(
+            line,
+            record.call_id,
             record.calling_organisation,
             record.destination,
             micros(record.started_at),
@@ -65,9 +69,19 @@ class BatchCollector:
         )
 
     def add_call(
-        self, organisation: str, destination: str, start: int, silent: bool | None
+        self,
+        line: int,
+        call_id: str,
+        organisation: str,
+        destination: str,
+        start: int,
+        silent: bool | None,
     ) -> None:
-        """One call: who called which number, when (:func:`micros`), and whether it was silent."""
+        """One call on ``line``: its id, who called which number, when (:func:`micros`), and
+        whether it was silent."""
+        if call_id in self.first_line:
+            return
+        self.first_line[call_id] = line
         key = (organisation, destination)
         times = self._times.get(key)
         if times is None:

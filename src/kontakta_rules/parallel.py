@@ -82,14 +82,11 @@ def stream(
 
     _STATE.update(source=source, is_csv=is_csv, evaluator=evaluator, writer=writer)
     try:
-        first_line: dict[str, int] = {}
         batch = BatchCollector()
         for facts in _run(_facts, read(), jobs):
-            for line, call_id, organisation, destination, start, silent in facts:
-                if call_id not in first_line:
-                    first_line[call_id] = line
-                    batch.add_call(organisation, destination, start, silent)
-        _STATE["first_line"] = first_line
+            for fact in facts:
+                batch.add_call(*fact)
+        _STATE["first_line"] = batch.first_line
         with evaluator.batch(batch):
             refs: dict[RuleKey, RuleRef] = {}
 

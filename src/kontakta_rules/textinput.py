@@ -27,7 +27,6 @@ STDIN = "-"
 BOM = "\ufeff"
 _BOM_BYTES = BOM.encode()
 CSV_DELIMITERS = (",", ";")
-_SURROGATES = range(0xDC80, 0xDD00)  # how undecodable bytes come out of "surrogateescape"
 
 
 def is_stdin(path: Path | str) -> bool:
@@ -41,7 +40,7 @@ def source_name(path: Path | str) -> str:
 
 def _os_reason(exc: OSError) -> Message | str:
     if exc.errno == errno.ENOENT:
-        return Message("there is no such file")
+        return Message("there is no such file or folder")
     if exc.errno == errno.EISDIR:
         return Message("it is a folder, not a file")
     if exc.errno in (errno.EACCES, errno.EPERM):
@@ -57,6 +56,11 @@ def cannot_read(source: str, exc: OSError) -> LoadError:
             )
         ]
     )
+
+
+def cannot_write(target: str, exc: OSError) -> LoadError:
+    message = Message("cannot write the file: {detail}", {"detail": _os_reason(exc)})
+    return LoadError([Problem(target, "", message)])
 
 
 @contextlib.contextmanager
@@ -84,12 +88,11 @@ def read_bytes(path: Path | str, source: str | None = None) -> bytes:
             raise cannot_read(src, exc) from None
 
 
-def not_utf8(data: bytes, position: int) -> Message:
-    """Why a line is refused: the byte that is not UTF-8, and its column."""
-    column = position - (data.rfind(b"\n", 0, position) + 1) + 1
+def not_utf8(byte: int, column: int) -> Message:
+    """Why a line is refused: the byte that is not UTF-8, and its column (1-based)."""
     return Message(
         "not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)",
-        {"byte": f"{data[position]:02x}", "column": column},
+        {"byte": f"{byte:02x}", "column": column},
     )
 
 
@@ -101,7 +104,9 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise LoadError([Problem(source, f"line {line}", not_utf8(data, exc.start))]) from None
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        problem = Problem(source, f"line {line}", not_utf8(data[exc.start], column))
+        raise LoadError([problem]) from None
 
 
 def read_text(path: Path | str, source: str | None = None) -> str:
@@ -121,29 +126,29 @@ def text_lines(path: Path | str, source: str | None = None) -> Iterator[tuple[in
             for number, line in lines:
                 if line.startswith(BOM):
                     line = line[1:]
-                yield number, line if line.isascii() or _is_utf8(line) else _bad_line(line)
+                yield number, _line_or_reason(line)
                 break
             for number, line in lines:
-                yield number, line if line.isascii() or _is_utf8(line) else _bad_line(line)
+                yield number, _line_or_reason(line)
         finally:
             text.detach()
 
 
-def _is_utf8(line: str) -> bool:
-    """Whether a line read with ``surrogateescape`` held only UTF-8 (no byte was escaped)."""
+def _escaped_byte(text: str) -> int | None:
+    """Where text read with ``surrogateescape`` holds a byte that was not UTF-8 (its index),
+    or None. ASCII text, nearly every line, is answered at once."""
+    if text.isascii():
+        return None
     try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
-def _bad_line(line: str) -> Message:
-    at = next(i for i, ch in enumerate(line) if ord(ch) in _SURROGATES)
-    return Message(
-        "not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)",
-        {"byte": f"{ord(line[at]) - 0xDC00:02x}", "column": at + 1},
-    )
+def _line_or_reason(line: str) -> str | Message:
+    at = _escaped_byte(line)
+    return line if at is None else not_utf8(ord(line[at]) - 0xDC00, at + 1)
 
 
 def spooled(path: Path | str) -> contextlib.AbstractContextManager[Path]:
@@ -190,7 +195,7 @@ class CsvRows:
         except StopIteration:
             header = []
         self.columns: tuple[str, ...] = tuple(cell.strip() for cell in header)
-        if any(_has_surrogates(c) for c in self.columns):
+        if any(_escaped_byte(c) is not None for c in self.columns):
             raise LoadError(
                 [Problem(source, "line 1", Message("not UTF-8 text (save the file as UTF-8)"))]
             )
@@ -217,16 +222,12 @@ class CsvRows:
             line = self._reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            if any(_has_surrogates(c) for c in cells):
+            if any(_escaped_byte(c) is not None for c in cells):
                 yield line, Message("not UTF-8 text (save the file as UTF-8)")
             elif len(cells) > width:
                 yield line, Message("more cells than columns")
             else:
                 yield line, dict(zip(self.columns, cells, strict=False))
-
-
-def _has_surrogates(text: str) -> bool:
-    return any(ord(ch) in _SURROGATES for ch in text)
 
 
 def _duplicates(columns: Sequence[str]) -> dict[str, list[int]]:

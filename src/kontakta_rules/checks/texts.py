@@ -72,17 +72,6 @@ def _labels(context: Context, names: Iterable[str]) -> tuple[object, ...]:
     return tuple(_label(context, n) for n in names)
 
 
-def no_words(subject: Script | WrittenDocument) -> Verdict | None:
-    """Undetermined when the caller (or the document) says nothing at all: an empty text
-    proves no rule met."""
-    if any(u.text.strip() for u in subject.caller_utterances()):
-        return None
-    return Verdict(
-        Outcome.UNDETERMINED,
-        Message("there is no text by the caller to judge"),
-    )
-
-
 def _unpatterned(context: Context, names: list[str], found: dict[str, Hit]) -> Verdict:
     return Verdict(
         Outcome.UNDETERMINED,
@@ -131,9 +120,6 @@ class ScriptOpening(Check):
     opening_turns: str | None = parameter_ref(ParameterType.INTEGER, Unit.TURNS, optional=True)
 
     def evaluate(self, subject: Script, context: Context) -> Verdict:
-        silent = no_words(subject)
-        if silent is not None:
-            return silent
         names = [item.value for item in self.items]
         found, missing, unpatterned = _find(names, subject, context)
         measured = self._late(subject, context, found)
@@ -211,7 +197,7 @@ class ScriptContent(Check):
     required: tuple[str, ...] = pattern_ref()
 
     def evaluate(self, subject: Script, context: Context) -> Verdict:
-        return no_words(subject) or _required(
+        return _required(
             self.required, subject, context, N_("not said: {items}"), N_("said: {items}")
         )
 
@@ -227,9 +213,6 @@ class ScriptForbidden(Check):
     before: str | None = pattern_ref(default=None)
 
     def evaluate(self, subject: Script, context: Context) -> Verdict:
-        silent = no_words(subject)
-        if silent is not None:
-            return silent
         rows = _rows(subject.caller_utterances())
         if self.before is not None:
             matcher = context.matcher(self.before, subject.lang)
@@ -299,7 +282,7 @@ class DocumentContent(Check):
                     "{category} is outside the requirement", {"category": subject.offer_category}
                 ),
             )
-        return no_words(subject) or _required(
+        return _required(
             [e.value for e in self.required],
             subject,
             context,

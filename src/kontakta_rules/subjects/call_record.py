@@ -166,16 +166,16 @@ def _one_of(name: str, values: list[str], got: object) -> FieldProblem:
     )
 
 
-def _literal(name: str, *allowed: str) -> Callable[[Any, Any, object], None]:
+def _literal(*allowed: str) -> Callable[[Any, Any, object], None]:
     def check(instance: object, attribute: Any, value: object) -> None:
         if value is not None and value not in allowed:
-            raise _one_of(name, list(allowed), value)
+            raise _one_of(attribute.name, list(allowed), value)
 
     return check
 
 
 def _items(
-    name: str, item: Callable[[str, object], Any] | None = None, *, optional: bool = True
+    name: str, item: Callable[[str, object], Any], *, optional: bool = True
 ) -> Callable[[object], Any]:
     """A list or tuple kept as a tuple, each item checked (and converted) by ``item``."""
 
@@ -184,8 +184,6 @@ def _items(
             return None
         if not isinstance(value, list | tuple):
             raise _expected(name, A_LIST, value)
-        if item is None:
-            return tuple(value)
         out = []
         for i, v in enumerate(value):
             try:
@@ -224,14 +222,11 @@ def _item_enum(cls: type[E]) -> Callable[[str, object], E]:
 
 
 def _item_of(cls: type) -> Callable[[str, object], Any]:
+    """An item that must already be a ``cls`` (a nested table the reader has made)."""
+
     def check(name: str, value: object) -> Any:
         if not isinstance(value, cls):
-            raise _problem(
-                name,
-                Message(
-                    "expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}
-                ),
-            )
+            raise expected(cls.__name__, value, f".{name}")
         return value
 
     return check
@@ -274,7 +269,7 @@ def _to_organisations(value: object) -> tuple[str, ...]:
 
 
 def _to_disclosures(value: object) -> tuple[Disclosed, ...] | None:
-    return _items("disclosures", _item_of(Disclosed))(value)  # type: ignore[no-any-return]
+    return _DISCLOSURES(value)  # type: ignore[no-any-return]
 
 
 def _to_segments(value: object) -> tuple[RecordingSegment, ...] | None:
@@ -329,15 +324,15 @@ class Consent:
     given_at: dt.datetime = field(validator=_moment)
 
 
-def _nested(cls: type, name: str) -> Callable[[Any, Any, object], None]:
+_DISCLOSURES = _items("disclosures", _item_of(Disclosed))
+
+
+def _nested(cls: type) -> Callable[[Any, Any, object], None]:
+    must_be = _item_of(cls)
+
     def check(instance: object, attribute: Any, value: object) -> None:
-        if value is not None and not isinstance(value, cls):
-            raise _problem(
-                name,
-                Message(
-                    "expected {what}, got {got}", {"what": cls.__name__, "got": repr(value)[:60]}
-                ),
-            )
+        if value is not None:
+            must_be(attribute.name, value)
 
     return check
 
@@ -354,7 +349,7 @@ class CallRecord:
     principal: str | None = field(default=None, validator=_optional_text)
     agent_name: str | None = field(default=None, validator=_optional_text)
     agent_relationship: Literal["employee", "contractor"] | None = field(
-        default=None, validator=_literal("agent_relationship", "employee", "contractor")
+        default=None, validator=_literal("employee", "contractor")
     )
     caller_id_shown: bool | None = field(default=None, validator=_optional_flag)
     subscription: SubscriptionType | None = field(default=None, converter=_to_subscription)
@@ -365,16 +360,16 @@ class CallRecord:
         default=None, converter=_to_segments
     )
     silent: bool | None = field(default=None, validator=_optional_flag)
-    nix: NixEvidence | None = field(default=None, validator=_nested(NixEvidence, "nix"))
+    nix: NixEvidence | None = field(default=None, validator=_nested(NixEvidence))
     customer: CustomerRelationship | None = field(
-        default=None, validator=_nested(CustomerRelationship, "customer")
+        default=None, validator=_nested(CustomerRelationship)
     )
-    consent: Consent | None = field(default=None, validator=_nested(Consent, "consent"))
+    consent: Consent | None = field(default=None, validator=_nested(Consent))
     offer_category: str | None = field(default=None, validator=_optional_text)
     offer_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     accepted_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     acceptance_form: Literal["written", "oral", "sms-reply"] | None = field(
-        default=None, validator=_literal("acceptance_form", "written", "oral", "sms-reply")
+        default=None, validator=_literal("written", "oral", "sms-reply")
     )
     confirmation_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     do_not_call_requests: tuple[dt.datetime, ...] | None = field(
