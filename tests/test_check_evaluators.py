@@ -29,7 +29,9 @@ def _call(started_at: dt.datetime, **kw: object) -> CallRecord:
     return CallRecord(
         call_id="c",
         started_at=started_at,
-        ended_at=started_at + dt.timedelta(minutes=3),
+        # elapsed time, not wall-clock time: three minutes after 01:57 on the night the clocks
+        # skip an hour is 03:00, never the 02:00 that does not exist
+        ended_at=(started_at.astimezone(UTC) + dt.timedelta(minutes=3)).astimezone(started_at.tzinfo),
         calling_organisation="Acme AB",
         destination="+46701740605",
         purpose="sales",  # type: ignore[arg-type]
