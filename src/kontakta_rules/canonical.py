@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .checks import Check
+from .model import Ruleset
 from .schedule import WeeklySchedule
 
 
@@ -63,6 +64,14 @@ def canonical_json(obj: object) -> str:
 
 
 def fingerprint(obj: object) -> str:
-    """``sha256:<hex>`` of the canonical JSON; stable across machines and file formatting."""
-    digest = hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+    """``sha256:<hex>`` of the canonical JSON; stable across machines and file formatting.
+
+    A ruleset's change log (``revisions``) is left out: it describes the content, it is not
+    the content, so recording a correction or fixing a typo in its reason changes nothing a
+    pin holds on to, and each revision's ``replaces`` names exactly what users pinned."""
+    data = to_data(obj)
+    if isinstance(obj, Ruleset):
+        data.pop("revisions", None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return f"sha256:{digest}"

@@ -221,13 +221,7 @@ class Catalog:
         rs = self.resolve(ref)
         actual = fingerprint(rs)
         if actual != expected_fingerprint:
-            raise CatalogError(
-                Message(
-                    "{ref} has fingerprint {actual}, not the pinned {expected}: "
-                    "its data differ from what was pinned",
-                    {"ref": rs.ref, "actual": actual, "expected": expected_fingerprint},
-                )
-            )
+            raise CatalogError(pin_mismatch(rs, actual, expected_fingerprint))
         return rs
 
     # ------------------------------------------------------------------ loading
@@ -306,3 +300,30 @@ class Catalog:
                     )
                 )
         return problems
+
+
+def pin_mismatch(rs: Ruleset, actual: str, pinned: str) -> Message:
+    """Why a pinned fingerprint no longer matches: the encoding revisions made since the
+    pinned one (what and why), or that no recorded revision had that fingerprint."""
+    args = {"ref": rs.ref, "actual": actual, "expected": pinned, "revision": rs.revision}
+    was = rs.revision_of(pinned)
+    if was is None:
+        return Message(
+            "{ref} has fingerprint {actual} (encoding revision {revision}), not the pinned "
+            "{expected}, and no recorded revision of it had that fingerprint: its data differ "
+            "from what was pinned",
+            args,
+        )
+    lines = [
+        Message(
+            "revision {revision} of {date}: {summary}",
+            {"revision": r.revision, "date": r.date, "summary": r.summary},
+        )
+        for r in rs.revisions_since(was)
+    ]
+    return Message(
+        "{ref} is now encoding revision {revision} (fingerprint {actual}); the pinned "
+        "{expected} is revision {was}. Corrected since: {changes}. "
+        "See 'kontakta-rules diff {ref}#{was} {ref}' for every change and its reason.",
+        {**args, "was": was, "changes": tuple(lines)},
+    )

@@ -175,9 +175,16 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         "show", parents=[common, fmt], help=_("show one ruleset version with all its rules")
     )
     show.add_argument("ref", metavar="ID[@VERSION]")
-    d = sub.add_parser("diff", parents=[common, fmt], help=_("what changed between two versions"))
-    d.add_argument("old", metavar="ID@A")
-    d.add_argument("new", metavar="ID@B")
+    d = sub.add_parser(
+        "diff",
+        parents=[common, fmt],
+        help=_(
+            "what changed between two versions, or in one version's encoding since revision N "
+            "(ID@VERSION#N)"
+        ),
+    )
+    d.add_argument("old", metavar="ID@A[#N]")
+    d.add_argument("new", metavar="ID@B", nargs="?")
     v = sub.add_parser("validate", parents=[common], help=_("check a ruleset or overlay file"))
     v.add_argument("file", type=Path, metavar="FILE")
     f = sub.add_parser(
@@ -348,13 +355,54 @@ def _cmd_show(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     catalog = Catalog.default()
-    old, new = catalog.resolve(args.old), catalog.resolve(args.new)
+    old_ref, since = _revision_ref(args.old)
+    old = catalog.resolve(old_ref)
+    new = catalog.resolve(args.new) if args.new else old
+    if since is not None:
+        # two encoding revisions of one version: the change log between them
+        if old.ref != new.ref:
+            raise CatalogError(
+                Message(
+                    "a revision (#N) is compared with the same version only, not {ref}",
+                    {"ref": new.ref},
+                )
+            )
+        if not 1 <= since <= new.revision:
+            raise CatalogError(
+                Message(
+                    "{ref} has encoding revisions 1 to {revision}, not {asked}",
+                    {"ref": new.ref, "revision": new.revision, "asked": since},
+                )
+            )
+        if args.format == "json":
+            revisions = new.revisions_since(since)
+            _print_json(
+                {"ref": new.ref, "from": since, "to": new.revision, **to_data({"revisions": revisions})},
+                out,
+            )
+        else:
+            out.write(render.revision_diff_text(new, since, lang))
+        return EXIT_OK
     result = diff_rulesets(old, new)
     if args.format == "json":
-        _print_json(to_data(result), out)
+        _print_json(
+            {**to_data(result), "old_revision": old.revision, "new_revision": new.revision}, out
+        )
     else:
         out.write(render.diff_text(result, old, new, lang))
     return EXIT_OK
+
+
+def _revision_ref(ref: str) -> tuple[str, int | None]:
+    """``ID@VERSION#N`` as ``(ID@VERSION, N)``; a ref without ``#`` has no revision."""
+    base, sep, number = ref.partition("#")
+    if not sep:
+        return ref, None
+    if not number.isascii() or not number.isdigit():
+        raise CatalogError(
+            Message("a revision is a whole number after #, not {value}", {"value": number})
+        )
+    return base, int(number)
 
 
 def _cmd_fingerprint(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:

@@ -89,12 +89,10 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> RulesetDiff:
         for name in sorted(set(old_params) | set(new_params))
         if old_params.get(name) != new_params.get(name)
     )
-    old_meta = {
-        k: v for k, v in to_data(old).items() if k not in ("rules", "parameters", "version")
-    }
-    new_meta = {
-        k: v for k, v in to_data(new).items() if k not in ("rules", "parameters", "version")
-    }
+    # the encoding revisions are each version's own change log, shown beside the diff
+    skip = ("rules", "parameters", "version", "revisions")
+    old_meta = {k: v for k, v in to_data(old).items() if k not in skip}
+    new_meta = {k: v for k, v in to_data(new).items() if k not in skip}
     return RulesetDiff(
         old=old.ref,
         new=new.ref,

@@ -32,6 +32,7 @@ from cattrs.errors import (
 )
 
 from .checks import CHECK_KINDS, Check, parameter_spec
+from .canonical import fingerprint
 from .errors import (
     A_BOOLEAN,
     A_DATE,
@@ -63,7 +64,7 @@ from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
 from .textinput import decode_text, read_bytes
 from .textmatch import Matcher, PatternSyntaxError, PatternTimeout, compile_pattern, explodes
-from .vocabulary import UNIT_LABELS, ParameterType, SubjectKind, Unit
+from .vocabulary import UNIT_LABELS, Basis, ParameterType, SubjectKind, Unit
 
 T = TypeVar("T")
 
@@ -478,6 +479,15 @@ def _lint_parameters(params: Mapping[str, Parameter], source: str) -> Iterator[P
                 f"$.parameters{path_part(name)}.citation",
                 Message("a numeric value needs a citation of its source"),
             )
+        if p.basis is Basis.LAW and (p.citation is None or not p.citation.section):
+            yield Problem(
+                source,
+                f"$.parameters{path_part(name)}.citation.section",
+                Message(
+                    "a value whose basis is law cites the provision read (chapter and section, "
+                    "or article); without one, grade it official-summary or secondary"
+                ),
+            )
 
 
 def _lint_patterns(patterns: Mapping[str, Pattern], source: str) -> Iterator[Problem]:
@@ -618,6 +628,15 @@ def _lint_rules(
                 f"{at}.heading",
                 Message("a rule for service processes names the heading it is reported under"),
             )
+        if rule.basis is Basis.LAW and not rule.citation.section:
+            yield Problem(
+                source,
+                f"{at}.citation.section",
+                Message(
+                    "a rule whose basis is law cites the provision read (chapter and section, "
+                    "or article); without one, grade it official-summary or secondary"
+                ),
+            )
         for suffix, message in rule.check.lint():
             yield Problem(source, f"{at}.check{suffix}", message)
         for field_path, name in rule.check.pattern_refs():
@@ -685,7 +704,78 @@ def lint_ruleset(rs: Ruleset, source: str, *, until: dt.date | None = None) -> l
     problems += _lint_rules(
         rs.rules, rs.parameters, source, window=(rs.version, until), patterns=rs.patterns
     )
+    problems += _lint_revisions(rs, source)
     return problems
+
+
+_FINGERPRINT = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def _lint_revisions(rs: Ruleset, source: str) -> Iterator[Problem]:
+    """Revisions count 2, 3, ... in order, are dated on or before the last review, record the
+    fingerprint they replace, and name only rules and parameters the version has."""
+    previous: dt.date | None = None
+    rule_ids = {r.id for r in rs.rules}
+    for i, rev in enumerate(rs.revisions):
+        at = f"$.revisions[{i}]"
+        if rev.revision != i + 2:
+            yield Problem(
+                source,
+                f"{at}.revision",
+                Message(
+                    "revisions are numbered 2, 3, ... in order (revision 1 is the first "
+                    "encoding); expected {n}",
+                    {"n": i + 2},
+                ),
+            )
+        if rev.date > rs.last_reviewed or (previous is not None and rev.date < previous):
+            yield Problem(
+                source,
+                f"{at}.date",
+                Message(
+                    "a revision is dated after the one before it and no later than "
+                    "last_reviewed ({reviewed})",
+                    {"reviewed": rs.last_reviewed.isoformat()},
+                ),
+            )
+        previous = rev.date
+        if not _FINGERPRINT.match(rev.replaces):
+            yield Problem(
+                source,
+                f"{at}.replaces",
+                Message("the fingerprint of the revision before, sha256: and 64 hex digits"),
+            )
+        if not rev.changes:
+            yield Problem(source, f"{at}.changes", Message("say what changed, at least once"))
+        for j, change in enumerate(rev.changes):
+            here = f"{at}.changes[{j}]"
+            if change.rule is not None and change.rule not in rule_ids:
+                yield Problem(
+                    source,
+                    f"{here}.rule",
+                    Message("this version has no rule {id}", {"id": change.rule}),
+                )
+            if change.parameter is not None and change.parameter not in rs.parameters:
+                yield Problem(
+                    source,
+                    f"{here}.parameter",
+                    Message("this version has no parameter {name}", {"name": change.parameter}),
+                )
+            if change.pattern is not None and change.pattern not in rs.patterns:
+                yield Problem(
+                    source,
+                    f"{here}.pattern",
+                    Message("this version has no pattern {name}", {"name": change.pattern}),
+                )
+    if rs.revisions and rs.revisions[-1].replaces == fingerprint(rs):
+        yield Problem(
+            source,
+            f"$.revisions[{len(rs.revisions) - 1}].replaces",
+            Message(
+                "the newest revision replaces the fingerprint the file has now: nothing in the "
+                "rules changed, so it is not a revision"
+            ),
+        )
 
 
 def lint_overlay(ov: Overlay, source: str) -> list[Problem]:

@@ -148,6 +148,37 @@ class Rule:
 
 
 @frozen
+class Change:
+    """One correction in an encoding revision: what changed in our encoding, why, and the
+    source that shows it. ``rule`` or ``parameter`` names what changed (neither: the ruleset
+    as a whole, e.g. its scope or notes)."""
+
+    what: Text
+    why: Text
+    rule: str | None = None
+    parameter: str | None = None
+    review: str | None = None
+    """The finding of a content review that asked for the change (``D1``)."""
+    source: Citation | None = None
+
+
+@frozen
+class Revision:
+    """A correction of how one ruleset version is encoded, not a new version of the rules.
+
+    The same Kontakta or legal version keeps its date; its encoding gets a new revision
+    number, and ``replaces`` records the fingerprint of the revision before, so that a pin on
+    an older fingerprint can be told what changed since."""
+
+    revision: int
+    date: dt.date
+    replaces: str
+    """The fingerprint of the revision before this one (``sha256:...``)."""
+    summary: Text
+    changes: tuple[Change, ...] = ()
+
+
+@frozen
 class Ruleset:
     """One version of one ruleset; ``version`` is the date it takes effect."""
 
@@ -167,11 +198,30 @@ class Ruleset:
     patterns: Mapping[str, Pattern] = field(factory=dict)
     """Detection patterns for scripts and documents, by name; checks refer to them by name."""
     notes: tuple[Text, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    """Corrections of this version's encoding, oldest first (revision 2, 3, ...); revision 1,
+    the first encoding, has no entry."""
 
     @property
     def ref(self) -> str:
         """``id@version``, the form the catalog and CLI use."""
         return f"{self.id}@{self.version.isoformat()}"
+
+    @property
+    def revision(self) -> int:
+        """The encoding revision of this version: 1 plus the corrections recorded since."""
+        return self.revisions[-1].revision if self.revisions else 1
+
+    def revisions_since(self, revision: int) -> tuple[Revision, ...]:
+        """The corrections made after encoding revision ``revision``."""
+        return tuple(r for r in self.revisions if r.revision > revision)
+
+    def revision_of(self, fingerprint: str) -> int | None:
+        """Which earlier revision had ``fingerprint``, as recorded; None when none did."""
+        for r in self.revisions:
+            if r.replaces == fingerprint:
+                return r.revision - 1
+        return None
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -20,7 +20,7 @@ from .i18n import (
     format_time,
     format_weekday,
 )
-from .model import Parameter, Rule, Ruleset
+from .model import Parameter, Revision, Rule, Ruleset
 from .schedule import TimeRange, WeeklySchedule
 from .text import Lang
 from .vocabulary import UNIT_LABELS, Basis, Heading, Layer, Severity
@@ -161,6 +161,7 @@ def ruleset_data(rs: Ruleset, valid_until: dt.date | None) -> dict[str, Any]:
     return {
         "ref": rs.ref,
         "fingerprint": fingerprint(rs),
+        "revision": rs.revision,
         "valid_until": _iso(valid_until),
         "counts": {"rules": total, "automatic": automatic, "manual": manual},
         **data,
@@ -249,6 +250,55 @@ def _rule_lines(rule: Rule, rs: Ruleset, lang: Lang) -> list[str]:
     lines.append("      " + _t("Source: {citation}", lang, citation=_citation(rule.citation)))
     for note in rule.source_notes:
         lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
+    for rev in rs.revisions:
+        for change in rev.changes:
+            if change.rule == rule.id:
+                lines += _wrap(
+                    _t(
+                        "Corrected in revision {revision} ({date}): {what}",
+                        lang,
+                        revision=rev.revision,
+                        date=rev.date,
+                        what=change.what,
+                    ),
+                    "      ",
+                )
+    return lines
+
+
+def revisions_text(revisions: Sequence[Revision], lang: Lang, indent: str = "  ") -> list[str]:
+    """The change log of encoding revisions: per revision its summary, then each change with
+    what it names, what changed, why, the review finding and the source."""
+    lines: list[str] = []
+    for rev in revisions:
+        lines += _wrap(
+            _t(
+                "Revision {revision} ({date}, replaces {replaces}): {summary}",
+                lang,
+                revision=rev.revision,
+                date=rev.date,
+                replaces=rev.replaces,
+                summary=rev.summary,
+            ),
+            indent,
+        )
+        for change in rev.changes:
+            if change.rule is not None:
+                subject = _t("rule {id}", lang, id=change.rule)
+            elif change.parameter is not None:
+                subject = _t("parameter {name}", lang, name=change.parameter)
+            elif change.pattern is not None:
+                subject = _t("pattern {name}", lang, name=change.pattern)
+            else:
+                subject = _t("the ruleset", lang)
+            review = f" [{change.review}]" if change.review else ""
+            lines += _wrap(f"- {subject}{review}: {change.what.get(lang)}", indent + "  ")
+            lines += _wrap(_t("Why: {text}", lang, text=change.why), indent + "    ")
+            if change.source is not None:
+                lines += _wrap(
+                    _t("Source: {citation}", lang, citation=_citation(change.source)),
+                    indent + "    ",
+                )
     return lines
 
 
@@ -281,7 +331,14 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
                 precision=Message(rs.version_precision),
             )
         )
-    lines.append(_t("Fingerprint: {fingerprint}", lang, fingerprint=fingerprint(rs)))
+    lines.append(
+        _t(
+            "Fingerprint: {fingerprint} (encoding revision {revision})",
+            lang,
+            fingerprint=fingerprint(rs),
+            revision=rs.revision,
+        )
+    )
     if rs.description:
         lines += ["", *_wrap(rs.description.get(lang), "")]
     for note in rs.notes:
@@ -317,6 +374,9 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
         lines += [*_rule_lines(rule, rs, lang), ""]
     lines.append(_t("Sources", lang))
     lines += [f"  - {_citation(c)}" for c in rs.sources]
+    if rs.revisions:
+        lines += ["", _t("Encoding revisions (corrections of this version's encoding)", lang)]
+        lines += revisions_text(rs.revisions, lang)
     return "\n".join(lines) + "\n"
 
 
@@ -325,7 +385,16 @@ def ruleset_text(rs: Ruleset, valid_until: dt.date | None, lang: Lang) -> str:
 
 def diff_text(d: RulesetDiff, old: Ruleset, new: Ruleset, lang: Lang) -> str:
     """The changes from ``old`` to ``new`` (``d = diff_rulesets(old, new)``), values with units."""
-    lines = [_t("Changes from {old} to {new}", lang, old=d.old, new=d.new)]
+    lines = [
+        _t(
+            "Changes from {old} (revision {old_revision}) to {new} (revision {new_revision})",
+            lang,
+            old=d.old,
+            new=d.new,
+            old_revision=old.revision,
+            new_revision=new.revision,
+        )
+    ]
     if d.empty:
         lines.append("  " + _t("no changes", lang))
     for rule_id in d.rules_added:
@@ -381,4 +450,22 @@ def diff_text(d: RulesetDiff, old: Ruleset, new: Ruleset, lang: Lang) -> str:
             "  ~ "
             + _t("ruleset details changed: {fields}", lang, fields=", ".join(d.metadata_changed))
         )
+    return "\n".join(lines) + "\n"
+
+
+def revision_diff_text(rs: Ruleset, since: int, lang: Lang) -> str:
+    """What changed in the encoding of one version after revision ``since``."""
+    later = rs.revisions_since(since)
+    lines = [
+        _t(
+            "Changes to the encoding of {ref} from revision {old} to revision {new}",
+            lang,
+            ref=rs.ref,
+            old=since,
+            new=rs.revision,
+        )
+    ]
+    if not later:
+        lines.append("  " + _t("no changes", lang))
+    lines += revisions_text(later, lang)
     return "\n".join(lines) + "\n"

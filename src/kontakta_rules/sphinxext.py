@@ -502,6 +502,7 @@ class _RulesetNodes:
             self._t("Last reviewed"), nodes.Text(format_date(rs.last_reviewed, self.lang))
         )
         fields += _field(self._t("Fingerprint"), _literal(fingerprint(rs)))
+        fields += _field(self._t("Encoding revision"), nodes.Text(str(rs.revision)))
         fields += _field(
             self._t("Rules"),
             nodes.Text(
@@ -553,7 +554,55 @@ class _RulesetNodes:
             sources_section = self.subsection(rs, "sources", self._t("Sources"))
             sources_section += _bullets(_citation_nodes(c) for c in rs.sources)
             section += sources_section
+        if rs.revisions:
+            revisions = self.subsection(rs, "revisions", self._t("Encoding revisions"))
+            revisions.extend(self.revisions(rs))
+            section += revisions
         return section
+
+    def revisions(self, rs: Ruleset) -> list[nodes.Node]:
+        """The change log of a version's encoding: per revision, its summary and each
+        change with what it names, what and why, the review finding and the source."""
+        out: list[nodes.Node] = [
+            _para(
+                self._t(
+                    "Corrections of how this version is encoded; the rules of the version "
+                    "itself did not change. A pin on an older fingerprint names these."
+                )
+            )
+        ]
+        for rev in reversed(rs.revisions):
+            out.append(
+                _para(
+                    nodes.strong(
+                        "",
+                        self._t(
+                            "Revision {revision} ({date})",
+                            revision=rev.revision,
+                            date=format_date(rev.date, self.lang),
+                        ),
+                    ),
+                    nodes.Text(" " + self.text(rev.summary) + " "),
+                    nodes.Text(self._t("Replaces") + " "),
+                    _literal(rev.replaces),
+                )
+            )
+            items: list[list[nodes.Node]] = []
+            for change in rev.changes:
+                item: list[nodes.Node] = []
+                if change.rule is not None and any(r.id == change.rule for r in rs.rules):
+                    item += [self.rule_link(rs, change.rule), nodes.Text(": ")]
+                elif change.parameter is not None or change.pattern is not None:
+                    item += [_literal(change.parameter or change.pattern or ""), nodes.Text(": ")]
+                item.append(nodes.Text(self.text(change.what)))
+                if change.review:
+                    item.append(nodes.Text(f" [{change.review}]"))
+                item.append(nodes.Text(" " + self._t("Why: {text}", text=self.text(change.why))))
+                if change.source is not None:
+                    item += [nodes.Text(" "), *_citation_nodes(change.source)]
+                items.append([_para(*item)])
+            out.append(_bullets(items))
+        return out
 
     def literals(self, values: Iterable[str]) -> list[nodes.Node]:
         out: list[nodes.Node] = []
@@ -674,6 +723,21 @@ class _RulesetNodes:
         if rule.heading:
             fields += _field(self._t("Heading"), nodes.Text(self._t(HEADING_LABELS[rule.heading])))
         fields += _field(self._t("Source"), *_citation_nodes(rule.citation))
+        corrections = [
+            self._t(
+                "revision {revision} ({date}): {what}",
+                revision=rev.revision,
+                date=format_date(rev.date, self.lang),
+                what=self.text(change.what),
+            )
+            for rev in rs.revisions
+            for change in rev.changes
+            if change.rule == rule.id
+        ]
+        if corrections:
+            fields += _field(
+                self._t("Corrected in"), _bullets([_para(c)] for c in corrections)
+            )
         section += fields
         if rule.source_notes:
             section += self.note(self._t("About the sources"), rule.source_notes)
@@ -696,10 +760,26 @@ class _RulesetNodes:
         versions = [self.catalog.get(ruleset_id, v) for v in self.catalog.versions(ruleset_id)]
         for rs in versions:
             self.directive.note_ruleset_file(rs)
+        corrected = [self.corrections(rs) for rs in reversed(versions) if rs.revisions]
         if len(versions) < 2:
-            return [_para(self._t("This ruleset has only one version, so nothing has changed."))]
+            return [
+                _para(self._t("This ruleset has only one version, so nothing has changed.")),
+                *corrected,
+            ]
         pairs = list(itertools.pairwise(versions))
-        return [self.change(old, new) for old, new in reversed(pairs)]
+        return [*(self.change(old, new) for old, new in reversed(pairs)), *corrected]
+
+    def corrections(self, rs: Ruleset) -> nodes.section:
+        """A section with the encoding revisions of one version."""
+        node_id = self.directive.unique_id(
+            nodes.make_id(f"{rs.id}-revisions-{rs.version.isoformat()}")
+        )
+        section = nodes.section(ids=[node_id])
+        self.directive.state.document.set_id(section)
+        title = self._t("Corrections of the encoding of {version}", version=_version_label(rs))
+        section += nodes.title(title, title)
+        section.extend(self.revisions(rs))
+        return section
 
     def change(self, old: Ruleset, new: Ruleset) -> nodes.section:
         diff = diff_rulesets(old, new)
