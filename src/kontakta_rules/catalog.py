@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .canonical import fingerprint
 from .i18n import Message
-from .loading import LoadError, Problem, read_toml, ruleset_from_data
-from .model import ID_PATTERN, Ruleset
+from .loading import LISTS_DIR, LoadError, Problem, load_lists, read_toml, ruleset_from_data
+from .model import ID_PATTERN, Ruleset, ValueList
 from .text import Lang
 
 EXTRA_PATH_VARIABLE = "KONTAKTA_RULES_PATH"
@@ -99,6 +99,7 @@ class Catalog:
         self.shadow = frozenset(s for s in shadow if s)
         self._files: dict[str, dict[dt.date, tuple[Path, str]]] = {}
         self._cache: dict[tuple[str, dt.date], Ruleset] = {}
+        self._lists: dict[str, ValueList] | None = None
         self._discover()
 
     @classmethod
@@ -107,9 +108,20 @@ class Catalog:
         """The catalog of bundled rulesets (shared; rulesets are immutable)."""
         return cls()
 
+    def lists(self) -> dict[str, ValueList]:
+        """The shared value lists of every root (``<root>/_lists``), read once."""
+        if self._lists is None:
+            found: dict[str, ValueList] = {}
+            for root in self.roots:
+                found.update(load_lists(root / LISTS_DIR, root.name))
+            self._lists = found
+        return self._lists
+
     def _discover(self) -> None:
         for root in self.roots:
             for path in sorted(root.glob("*/*.toml")):
+                if path.parent.name == LISTS_DIR:
+                    continue
                 try:
                     version = dt.date.fromisoformat(path.stem)
                 except ValueError:
@@ -229,7 +241,12 @@ class Catalog:
     def _load(self, ruleset_id: str, version: dt.date) -> Ruleset:
         path, source = self._files[ruleset_id][version]
         later = [v for v in self.versions(ruleset_id) if v > version]
-        rs = ruleset_from_data(read_toml(path, source), source, until=later[0] if later else None)
+        rs = ruleset_from_data(
+            read_toml(path, source),
+            source,
+            until=later[0] if later else None,
+            lists=self.lists(),
+        )
         problems = []
         if rs.id != ruleset_id:
             problems.append(
@@ -262,6 +279,8 @@ class Catalog:
         problems: list[Problem] = []
         for root in self.roots:
             for path in sorted(root.glob("*/*.toml")):
+                if path.parent.name == LISTS_DIR:
+                    continue
                 try:
                     dt.date.fromisoformat(path.stem)
                 except ValueError:

@@ -191,9 +191,16 @@ class Evaluator:
                 context = step.context
                 for rule, ref in step.rules:
                     v = rule.check.judge(subject, context)
+                    message = v.message
+                    if rule.inference:
+                        message = Message(
+                            "{message} (what is tested is the library's reading of the rule's "
+                            "heading; the rule text was not read)",
+                            {"message": message},
+                        )
                     out.append(
                         Finding(
-                            subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters
+                            subject_id, ref, v.outcome, message, v.evidence, v.missing_parameters
                         )
                     )
             else:
@@ -385,7 +392,7 @@ def _rule_ref(rs: Ruleset, fp: str, rule: Rule, source: str) -> RuleRef:
         ruleset_id=rs.id,
         ruleset_version=rs.version,
         fingerprint=fp,
-        layer=rs.layer,
+        layer=rule.layer or rs.layer,
         rule_id=rule.id,
         severity=rule.severity,
         citation=rule.citation,

@@ -58,13 +58,14 @@ from .model import (
     Pattern,
     Rule,
     Ruleset,
+    ValueList,
     is_web_url,
 )
 from .schedule import ScheduleError, parse_schedule
 from .text import LANGUAGES, Lang, Text
 from .textinput import decode_text, read_bytes
 from .textmatch import Matcher, PatternSyntaxError, PatternTimeout, compile_pattern, explodes
-from .vocabulary import UNIT_LABELS, Basis, ParameterType, SubjectKind, Unit
+from .vocabulary import UNIT_LABELS, Basis, Layer, ParameterType, SubjectKind, Unit
 
 T = TypeVar("T")
 
@@ -628,6 +629,17 @@ def _lint_rules(
                 f"{at}.heading",
                 Message("a rule for service processes names the heading it is reported under"),
             )
+        if rule.layer is not None and (
+            rule.layer is not Layer.ORGANISATION or rule.basis is not Basis.ORGANISATION
+        ):
+            yield Problem(
+                source,
+                f"{at}.layer",
+                Message(
+                    "a rule may name a layer of its own only to say it is the organisation's "
+                    "(layer organisation, basis organisation)"
+                ),
+            )
         if rule.basis is Basis.LAW and not rule.citation.section:
             yield Problem(
                 source,
@@ -813,10 +825,78 @@ def is_overlay_data(raw: Mapping[str, Any]) -> bool:
     return raw.get("kind") == "overlay"
 
 
+LISTS_DIR = "_lists"
+"""The folder beside the ruleset folders that holds shared value lists."""
+
+
+def load_lists(folder: Path, source_root: str) -> dict[str, ValueList]:
+    """The value lists in ``folder`` (``<root>/_lists``), by id; none when it is absent."""
+    lists: dict[str, ValueList] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+        source = f"{source_root}/{LISTS_DIR}/{path.name}"
+        value_list, found = structure(read_toml(path, source), ValueList, source)
+        problems += found
+        if value_list is None:
+            continue
+        if value_list.id != path.stem:
+            problems.append(
+                Problem(source, "$.id", Message("the id must match the file name {name}", {"name": path.stem}))
+            )
+        if len(set(value_list.values)) != len(value_list.values) or not value_list.values:
+            problems.append(
+                Problem(source, "$.items", Message("name each value once, at least one"))
+            )
+        problems += _lint_texts(value_list, source)
+        lists[value_list.id] = value_list
+    if problems:
+        raise LoadError(problems)
+    return lists
+
+
+def _with_lists(
+    raw: Mapping[str, Any], lists: Mapping[str, ValueList], source: str
+) -> tuple[Mapping[str, Any], list[Problem]]:
+    """``raw`` with each check field written ``{ list = "<id>" }`` given that list's values."""
+    rules = raw.get("rules")
+    if not isinstance(rules, list):
+        return raw, []
+    problems: list[Problem] = []
+    out_rules = []
+    for i, rule in enumerate(rules):
+        check = rule.get("check") if isinstance(rule, dict) else None
+        if isinstance(check, dict):
+            check = dict(check)
+            for key, value in check.items():
+                if isinstance(value, dict) and set(value) == {"list"}:
+                    found = lists.get(value["list"]) if isinstance(value["list"], str) else None
+                    if found is None:
+                        problems.append(
+                            Problem(
+                                source,
+                                f"$.rules[{i}].check{path_part(key)}.list",
+                                Message(
+                                    "no value list {name} in {folder}",
+                                    {"name": str(value["list"]), "folder": LISTS_DIR},
+                                ),
+                            )
+                        )
+                    else:
+                        check[key] = list(found.values)
+            rule = {**rule, "check": check}
+        out_rules.append(rule)
+    return {**raw, "rules": out_rules}, problems
+
+
 def ruleset_from_data(
-    raw: Mapping[str, Any], source: str, *, until: dt.date | None = None
+    raw: Mapping[str, Any],
+    source: str,
+    *,
+    until: dt.date | None = None,
+    lists: Mapping[str, ValueList] | None = None,
 ) -> Ruleset:
-    problems = _raw_parameter_problems(raw, source)
+    raw, list_problems = _with_lists(raw, lists or {}, source)
+    problems = list_problems + _raw_parameter_problems(raw, source)
     rs, structural = structure(raw, Ruleset, source)
     problems = structural + problems
     if rs is not None and not problems:
@@ -853,7 +933,8 @@ def load_ruleset(path: Path | str, source: str | None = None) -> Ruleset:
     """Load and lint one ruleset file; raises :class:`LoadError` with every problem."""
     path = Path(path)
     src = source or str(path)
-    return ruleset_from_data(read_toml(path, src), src)
+    lists = load_lists(path.parent.parent / LISTS_DIR, str(path.parent.parent))
+    return ruleset_from_data(read_toml(path, src), src, lists=lists)
 
 
 def load_overlay(path: Path | str, source: str | None = None) -> Overlay:
@@ -868,4 +949,7 @@ def load_file(path: Path | str, source: str | None = None) -> Ruleset | Overlay:
     path = Path(path)
     src = source or str(path)
     raw = read_toml(path, src)
-    return overlay_from_data(raw, src) if is_overlay_data(raw) else ruleset_from_data(raw, src)
+    if is_overlay_data(raw):
+        return overlay_from_data(raw, src)
+    lists = load_lists(path.parent.parent / LISTS_DIR, str(path.parent.parent))
+    return ruleset_from_data(raw, src, lists=lists)

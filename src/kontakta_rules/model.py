@@ -137,6 +137,13 @@ class Rule:
     heading: Heading | None = None
     """Where a customer-service report summarises the rule (required for service-process
     rules)."""
+    layer: Layer | None = None
+    """Whose rule this is when it is not the ruleset's: a hook for the organisation's own
+    value (calling hours, a call cap) sits beside the rules that need it, but a violation of
+    it breaks the organisation's rule, not the industry's. Only ``organisation``."""
+    inference: bool = False
+    """What the check tests is the library's own reading of a heading whose text was not
+    read; every finding says so."""
 
     @property
     def automatic(self) -> bool:
@@ -148,15 +155,45 @@ class Rule:
 
 
 @frozen
+class ListItem:
+    """One value of a shared list, with what it means and where the source says so."""
+
+    value: str
+    description: Text
+    point: str | None = None
+    """Where in the cited provision (``6`` for the sixth point)."""
+
+
+@frozen
+class ValueList:
+    """A list of values several rules use, kept once (``rulesets/_lists/<id>.toml``): the
+    contracts outside the Distance Contracts Act, say. A check field written
+    ``{ list = "<id>" }`` is given the list's values when the ruleset loads, so the values
+    are part of every fingerprint that uses them."""
+
+    id: str
+    title: Text
+    basis: Basis
+    citation: Citation
+    items: tuple[ListItem, ...]
+    notes: tuple[Text, ...] = ()
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(item.value for item in self.items)
+
+
+@frozen
 class Change:
     """One correction in an encoding revision: what changed in our encoding, why, and the
-    source that shows it. ``rule`` or ``parameter`` names what changed (neither: the ruleset
-    as a whole, e.g. its scope or notes)."""
+    source that shows it. ``rule``, ``parameter`` or ``pattern`` names what changed (none:
+    the ruleset as a whole, e.g. its scope or notes)."""
 
     what: Text
     why: Text
     rule: str | None = None
     parameter: str | None = None
+    pattern: str | None = None
     review: str | None = None
     """The finding of a content review that asked for the change (``D1``)."""
     source: Citation | None = None

@@ -103,6 +103,8 @@ class Disclosure(enum.StrEnum):
     AGENT_NAME = "agent-name"
     AGENT_RELATIONSHIP = "agent-relationship"
     RECORDING_NOTICE = "recording-notice"
+    GOODS_OR_SERVICES = "goods-or-services"
+    """Which goods or services the call is selling (Konsumentverket's checklist)."""
 
 
 class RecordingSegment(enum.StrEnum):

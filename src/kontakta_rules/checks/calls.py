@@ -47,11 +47,26 @@ class NixCheck(Check):
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     validity: str = parameter_ref(_INT, Unit.MONTHS)
     covered_purposes: tuple[Purpose, ...] = ()
+    mobiles_registrable_from: dt.date | None = None
+    """The first day mobile numbers could be put in the register: before it there was nothing
+    to check a mobile number against, so the check does not apply to one."""
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         skip = _nix_not_covered(subject, self.covered_purposes)
         if skip is not None:
             return skip
+        if (
+            self.mobiles_registrable_from is not None
+            and _local_day(subject) < self.mobiles_registrable_from
+            and is_mobile(subject.destination)
+        ):
+            return Verdict(
+                Outcome.NOT_APPLICABLE,
+                Message(
+                    "mobile numbers could be registered in NIX only from {date}",
+                    {"date": self.mobiles_registrable_from},
+                ),
+            )
         evidence = nix_evidence(subject, context)
         if evidence is None:
             return unknown("nix")
@@ -507,28 +522,53 @@ class WrittenAcceptance(Check):
 
 @frozen
 class ConfirmationDeadline(Check):
-    """A contract made by phone is confirmed in writing within ``deadline`` working days."""
+    """A contract made by phone is confirmed in writing within ``deadline`` working days.
+
+    ``counts = "received"``: the consumer must have *received* the confirmation by then
+    (``confirmation_received_at``); a confirmation sent in time whose receipt is not recorded
+    is undetermined, one sent after the last day is late whenever it arrived."""
 
     kind: ClassVar[str] = "confirmation-deadline"
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     deadline: str = parameter_ref(_INT, Unit.WORKING_DAYS)
     calendar: HolidayCalendar = HolidayCalendar.SE_PUBLIC_AND_EVES
+    counts: Literal["sent", "received"] = "sent"
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         if subject.accepted_at is None:
             return fixed(Outcome.NOT_APPLICABLE, N_("no contract was made"))
-        if subject.confirmation_sent_at is None:
-            return unknown("confirmation_sent_at")
+        received = subject.confirmation_received_at if self.counts == "received" else None
+        if received is None and subject.confirmation_sent_at is None:
+            return unknown(
+                "confirmation_received_at" if self.counts == "received" else "confirmation_sent_at"
+            )
         days = context.value(self.deadline)
         assert isinstance(days, int)
         agreed = subject.accepted_at.astimezone(STOCKHOLM).date()
         last = add_working_days(agreed, days, self.calendar)
+        facts = {"agreed": agreed.isoformat(), "last_day": last.isoformat()}
+        if received is not None:
+            got = received.astimezone(STOCKHOLM).date()
+            return _judged(
+                got <= last,
+                N_("the confirmation was received on {got}, by {last}"),
+                N_("the confirmation was received on {got}, after the last day {last}"),
+                {"got": got, "last": last},
+                {**facts, "received": got.isoformat()},
+            )
+        assert subject.confirmation_sent_at is not None
         sent = subject.confirmation_sent_at.astimezone(STOCKHOLM).date()
-        facts = {
-            "agreed": agreed.isoformat(),
-            "last_day": last.isoformat(),
-            "sent": sent.isoformat(),
-        }
+        facts["sent"] = sent.isoformat()
+        if self.counts == "received" and sent <= last:
+            return Verdict(
+                Outcome.UNDETERMINED,
+                Message(
+                    "sent on {sent}; the rule counts when the consumer received it, by {last}, "
+                    "and the record does not say (confirmation_received_at)",
+                    {"sent": sent, "last": last},
+                ),
+                facts,
+            )
         return _judged(
             sent <= last,
             N_("confirmed on {sent}, by {last}"),

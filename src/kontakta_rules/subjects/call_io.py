@@ -66,6 +66,7 @@ _FLAT = [
     "accepted_at",
     "acceptance_form",
     "confirmation_sent_at",
+    "confirmation_received_at",
     "do_not_call_requests",
 ]
 CSV_COLUMNS: tuple[str, ...] = (*_FLAT, *_NESTED_NAMES)
