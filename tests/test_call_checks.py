@@ -77,14 +77,25 @@ def test_opening_disclosures_at_the_start() -> None:
     check, ctx = rule_and_context(
         "swedish-law@2018-09-01", "call-opening-disclosures", opening_window=30
     )
-    all_items = ["company-or-principal", "commercial-purpose", "agent-name", "agent-relationship"]
+    all_items = [
+        "company-or-principal",
+        "commercial-purpose",
+        "goods-or-services",
+        "agent-name",
+        "agent-relationship",
+    ]
     said = tuple(Disclosed(item, 10) for item in all_items)
     assert outcome(check, ctx, call(initiated_by="trader", disclosures=said)) is Outcome.COMPLIANT
     assert (
-        outcome(check, ctx, call(initiated_by="trader", disclosures=said[:3])) is Outcome.VIOLATION
+        outcome(check, ctx, call(initiated_by="trader", disclosures=said[:4])) is Outcome.VIOLATION
     )
-    at_limit = (*said[:3], Disclosed("agent-relationship", 30))
-    late = (*said[:3], Disclosed("agent-relationship", 30.5))
+    without_product = tuple(d for d in said if d.item.value != "goods-or-services")
+    assert (
+        outcome(check, ctx, call(initiated_by="trader", disclosures=without_product))
+        is Outcome.VIOLATION
+    )
+    at_limit = (*said[:4], Disclosed("agent-relationship", 30))
+    late = (*said[:4], Disclosed("agent-relationship", 30.5))
     assert (
         outcome(check, ctx, call(initiated_by="trader", disclosures=at_limit)) is Outcome.COMPLIANT
     )
@@ -99,7 +110,13 @@ def test_opening_window_without_a_value_is_undetermined() -> None:
     check, ctx = rule_and_context("swedish-law@2018-09-01", "call-opening-disclosures")
     said = tuple(
         Disclosed(i, 1)
-        for i in ["company-or-principal", "commercial-purpose", "agent-name", "agent-relationship"]
+        for i in [
+            "company-or-principal",
+            "commercial-purpose",
+            "goods-or-services",
+            "agent-name",
+            "agent-relationship",
+        ]
     )
     verdict = check.judge(call(initiated_by="trader", disclosures=said), ctx)  # type: ignore[attr-defined]
     assert verdict.outcome is Outcome.UNDETERMINED and verdict.missing_parameters == (
@@ -182,30 +199,23 @@ def test_confirmation_within_five_working_days_over_easter() -> None:
         2026, 4, 1, 15, tzinfo=STHLM
     )  # Wednesday before Easter 2026 (Good Friday 3 April)
     # working days after 1 April: 2 (Thu), 7, 8, 9, 10 April (6 April is Easter Monday)
-    assert (
-        outcome(
-            check,
-            ctx,
-            call(
-                agreed,
-                accepted_at=agreed,
-                confirmation_sent_at=dt.datetime(2026, 4, 10, 23, tzinfo=STHLM),
-            ),
-        )
-        is Outcome.COMPLIANT
+    last_evening = dt.datetime(2026, 4, 10, 23, tzinfo=STHLM)
+    next_morning = dt.datetime(2026, 4, 11, 8, tzinfo=STHLM)
+
+    def judged(**facts: object) -> Outcome:
+        return outcome(check, ctx, call(agreed, accepted_at=agreed, **facts))
+
+    # the rule counts when the consumer *received* it (Kontakta: "ska få"; review D11)
+    assert judged(confirmation_sent_at=last_evening, confirmation_received_at=last_evening) is (
+        Outcome.COMPLIANT
     )
-    assert (
-        outcome(
-            check,
-            ctx,
-            call(
-                agreed,
-                accepted_at=agreed,
-                confirmation_sent_at=dt.datetime(2026, 4, 11, 8, tzinfo=STHLM),
-            ),
-        )
-        is Outcome.VIOLATION
+    assert judged(confirmation_sent_at=last_evening, confirmation_received_at=next_morning) is (
+        Outcome.VIOLATION
     )
+    assert judged(confirmation_received_at=last_evening) is Outcome.COMPLIANT
+    # sent in time, receipt unknown: undetermined; sent too late: late whenever it arrived
+    assert judged(confirmation_sent_at=last_evening) is Outcome.UNDETERMINED
+    assert judged(confirmation_sent_at=next_morning) is Outcome.VIOLATION
     assert outcome(check, ctx, call(agreed, accepted_at=agreed)) is Outcome.UNDETERMINED
     assert outcome(check, ctx, call(agreed)) is Outcome.NOT_APPLICABLE
 

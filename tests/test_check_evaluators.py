@@ -31,7 +31,9 @@ def _call(started_at: dt.datetime, **kw: object) -> CallRecord:
         started_at=started_at,
         # elapsed time, not wall-clock time: three minutes after 01:57 on the night the clocks
         # skip an hour is 03:00, never the 02:00 that does not exist
-        ended_at=(started_at.astimezone(UTC) + dt.timedelta(minutes=3)).astimezone(started_at.tzinfo),
+        ended_at=(started_at.astimezone(UTC) + dt.timedelta(minutes=3)).astimezone(
+            started_at.tzinfo
+        ),
         calling_organisation="Acme AB",
         destination="+46701740605",
         purpose="sales",  # type: ignore[arg-type]

@@ -97,9 +97,9 @@ def test_consent_three_months_and_ticked_from_2017_until_withdrawn_before(catalo
     assert new_rs.parameters[new.consent_validity].value == 3
     assert new.consent_requires_active_selection is True
     assert old.consent_validity is None and old.consent_requires_active_selection is False
-    # 6 vs 12 months: the current value now, the older one in the older version
+    # "at least six months but normally not more than a year": the ceiling in both (review D1)
     assert new_rs.parameters[new.customer_tail].value == 12
-    assert old_rs.parameters[old.customer_tail].value == 6
+    assert old_rs.parameters[old.customer_tail].value == 12
     assert new_rs.parameters[new.customer_tail].notes
 
 

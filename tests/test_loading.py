@@ -18,7 +18,7 @@ EXPECTED = {
     "unknown-key": ("$.colour", "unknown key; allowed keys here: description, id, issuer"),
     "unknown-key-in-check": (
         "$.rules[0].check.months",
-        "unknown key; allowed keys here: covered_purposes, validity",
+        "unknown key; allowed keys here: covered_purposes, mobiles_registrable_from, validity",
     ),
     "wrong-type": (
         "$.rules[0].check.validity",

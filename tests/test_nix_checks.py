@@ -152,7 +152,9 @@ def test_listed_number_cases(kw: dict[str, object], outcome: Outcome, words: str
     assert words in verdict.message.render("en")
 
 
-def test_customer_tail_twelve_months_now_six_before() -> None:
+def test_customer_tail_twelve_months_now_and_before() -> None:
+    """The older page's "at least six months but normally not more than a year" is a floor
+    and a ceiling; the ceiling is the limit in both regimes (review D1)."""
     ended = dt.date(2025, 6, 15)
     kw = {
         "nix": LISTED_EVIDENCE,
@@ -162,8 +164,9 @@ def test_customer_tail_twelve_months_now_six_before() -> None:
     # a period of months ends on the same-numbered day, that day included (lag 1930:173)
     assert LISTED.judge(call(dt.date(2026, 6, 15), **kw), CTX).outcome is Outcome.COMPLIANT
     assert LISTED.judge(call(dt.date(2026, 6, 16), **kw), CTX).outcome is Outcome.VIOLATION
-    assert OLD_LISTED.judge(call(dt.date(2025, 12, 15), **kw), OLD_CTX).outcome is Outcome.COMPLIANT
-    assert OLD_LISTED.judge(call(dt.date(2025, 12, 16), **kw), OLD_CTX).outcome is Outcome.VIOLATION
+    assert OLD_LISTED.judge(call(dt.date(2025, 12, 16), **kw), OLD_CTX).outcome is Outcome.COMPLIANT
+    assert OLD_LISTED.judge(call(dt.date(2026, 6, 15), **kw), OLD_CTX).outcome is Outcome.COMPLIANT
+    assert OLD_LISTED.judge(call(dt.date(2026, 6, 16), **kw), OLD_CTX).outcome is Outcome.VIOLATION
 
 
 @given(

@@ -86,7 +86,8 @@ def test_installed_wheel_finds_its_rulesets(wheel: Path, tmp_path: Path) -> None
     )
     where, count, has_mo, translated = result.stdout.splitlines()
     assert Path(where).is_relative_to(site)
-    assert int(count) == len(list((ROOT / "rulesets").glob("*/*.toml")))
+    versions = [p for p in (ROOT / "rulesets").glob("*/*.toml") if p.parent.name != "_lists"]
+    assert int(count) == len(versions)  # every version loads, the shared lists with them
     assert has_mo == "True"  # the installed package reads the compiled catalog
     assert translated == repr(gettext("required field missing", "sv"))
     assert translated != repr("required field missing")

@@ -174,7 +174,9 @@ def test_moving_a_disclosure_out_of_the_opening_is_a_violation(filler: list[str]
     report = EVALUATOR.check(Script.parse(text, "t", "sv"))
     (opening,) = [f for f in report.findings if f.rule_id == "script-opening-disclosures"]
     assert opening.outcome is Outcome.VIOLATION
-    assert opening.evidence["late"] == ["commercial-purpose"]
+    # the moved line says both that the call is a sales call and what it sells (an electricity
+    # contract), so both items come too late
+    assert opening.evidence["late"] == ["commercial-purpose", "goods-or-services"]
 
 
 @settings(max_examples=25, deadline=None)

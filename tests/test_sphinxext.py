@@ -239,6 +239,23 @@ def test_changes_directive(site: dict[str, dict[str, str]], lang: Lang) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_encoding_revisions_on_the_ruleset_rule_and_changes_pages(
+    site: dict[str, dict[str, str]], lang: Lang
+) -> None:
+    rs = Catalog.default().resolve("nix-telefon@2017-07-01")
+    assert rs.revision == 2
+    html = site[lang]["index"]
+    header = text_of(html, "nix-telefon-2017-07-01")
+    assert Message("Encoding revision").render(lang) in header
+    log = text_of(html, "nix-telefon-2017-07-01-revisions")
+    change = rs.revisions[0].changes[0]
+    assert words(change.what.get(lang)) in log and rs.revisions[0].replaces in log
+    assert f"[{change.review}]" in log
+    family = text_of(html, "nix-telefon-revisions-2017-07-01")
+    assert words(change.what.get(lang)) in family
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_cli_reference_is_the_help_text(site: dict[str, dict[str, str]], lang: Lang) -> None:
     help_text = help_pages(lang)["kontakta-rules check calls"]
     section = text_of(site[lang]["cli"], "kontakta-rules-check-calls")
@@ -464,6 +481,15 @@ def test_the_documentation_builds_in_both_languages(tmp_path: Path) -> None:
             assert (out / f"{name}.html").is_file(), name
         other = "en" if lang == "sv" else "sv"  # each page links to itself in the other site
         assert f'href="../../../{other}/rulesets/nix-telefon/2017-07-01.html"' in page
+        # a corrected rule says so on its own page: revision, date and what changed
+        law = catalog.resolve("swedish-law@2018-09-01")
+        fixes = [c for r in law.revisions for c in r.changes if c.rule == "written-acceptance"]
+        assert {c.review for c in fixes} == {"D3", "D5"}
+        fix = fixes[0]
+        law_page = (out / "rulesets" / "swedish-law" / "2018-09-01.html").read_text("utf-8")
+        section = text_of(law_page, "swedish-law-2018-09-01-written-acceptance")
+        assert words(fix.what.get(lang)) in section
+        assert words(Message("Corrected in").render(lang)) in section
 
 
 @pytest.mark.slow

@@ -377,7 +377,12 @@ def _cmd_diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
         if args.format == "json":
             revisions = new.revisions_since(since)
             _print_json(
-                {"ref": new.ref, "from": since, "to": new.revision, **to_data({"revisions": revisions})},
+                {
+                    "ref": new.ref,
+                    "from": since,
+                    "to": new.revision,
+                    **to_data({"revisions": revisions}),
+                },
                 out,
             )
         else:

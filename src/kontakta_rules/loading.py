@@ -31,8 +31,8 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from .checks import CHECK_KINDS, Check, parameter_spec
 from .canonical import fingerprint
+from .checks import CHECK_KINDS, Check, parameter_spec
 from .errors import (
     A_BOOLEAN,
     A_DATE,
@@ -841,7 +841,11 @@ def load_lists(folder: Path, source_root: str) -> dict[str, ValueList]:
             continue
         if value_list.id != path.stem:
             problems.append(
-                Problem(source, "$.id", Message("the id must match the file name {name}", {"name": path.stem}))
+                Problem(
+                    source,
+                    "$.id",
+                    Message("the id must match the file name {name}", {"name": path.stem}),
+                )
             )
         if len(set(value_list.values)) != len(value_list.values) or not value_list.values:
             problems.append(
@@ -881,8 +885,7 @@ def _with_lists(
                                 ),
                             )
                         )
-                    else:
-                        check[key] = list(found.values)
+                    check[key] = [] if found is None else list(found.values)
             rule = {**rule, "check": check}
         out_rules.append(rule)
     return {**raw, "rules": out_rules}, problems

@@ -39,6 +39,14 @@ _PARAMETER_VALUE = {
 }
 
 
+_LIST_REFERENCE: dict[str, Any] = {
+    "type": "object",
+    "properties": {"list": {"type": "string", "description": "a list in rulesets/_lists"}},
+    "required": ["list"],
+    "additionalProperties": False,
+}
+
+
 class _Builder:
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
@@ -118,7 +126,13 @@ class _Builder:
         options = []
         for kind, cls in sorted(CHECK_KINDS.items()):
             name = f"Check_{cls.__name__}"
-            self.defs[name] = self.attrs_schema(cls, extra={"kind": {"const": kind}})
+            schema = self.attrs_schema(cls, extra={"kind": {"const": kind}})
+            for prop in schema["properties"].values():
+                if prop == {"type": "array", "items": {"type": "string"}}:
+                    # a list of values may be written once in rulesets/_lists and named here
+                    prop["anyOf"] = [dict(prop), _LIST_REFERENCE]
+                    del prop["type"], prop["items"]
+            self.defs[name] = schema
             options.append({"$ref": f"#/$defs/{name}"})
         return {"oneOf": options, "description": "The check: a table tagged by its kind."}
 

@@ -735,9 +735,7 @@ class _RulesetNodes:
             if change.rule == rule.id
         ]
         if corrections:
-            fields += _field(
-                self._t("Corrected in"), _bullets([_para(c)] for c in corrections)
-            )
+            fields += _field(self._t("Corrected in"), _bullets([_para(c)] for c in corrections))
         section += fields
         if rule.source_notes:
             section += self.note(self._t("About the sources"), rule.source_notes)

@@ -372,9 +372,7 @@ class CallRecord:
         default=None, validator=_literal("written", "oral", "sms-reply")
     )
     confirmation_sent_at: dt.datetime | None = field(default=None, validator=_optional_moment)
-    confirmation_received_at: dt.datetime | None = field(
-        default=None, validator=_optional_moment
-    )
+    confirmation_received_at: dt.datetime | None = field(default=None, validator=_optional_moment)
     """When the consumer received the written confirmation (a rule may count receipt, not
     sending: Kontakta's 2017 rule says the consumer shall *get* it within five working days)."""
     do_not_call_requests: tuple[dt.datetime, ...] | None = field(
