@@ -149,6 +149,22 @@ def test_absent_when_and_channel_conditions() -> None:
     assert saving.evaluate(chat, Context({})).outcome is Outcome.VIOLATION
 
 
+def test_saying_clearly_that_a_chat_cannot_be_saved_meets_the_rule() -> None:
+    """Konsumentverket: tell the consumer *whether* and how the exchange can be saved
+    (review D18); a chat that cannot be saved, and says so, is compliant."""
+    from kontakta_rules.catalog import Catalog
+
+    rs = Catalog.default().resolve("consumer-law-customer-service@2024-05-23")
+    check = rs.rule("saving-chat-and-form-exchanges").check
+    chat = (Channel(ChannelKind.CHAT),)
+    told = _review(channels=chat, exchanges_can_be_saved=False, saving_explained=True)
+    silent = _review(channels=chat, exchanges_can_be_saved=True, saving_explained=False)
+    unknown = _review(channels=chat, exchanges_can_be_saved=True)
+    assert check.judge(told, Context({})).outcome is Outcome.COMPLIANT
+    assert check.judge(silent, Context({})).outcome is Outcome.VIOLATION
+    assert check.judge(unknown, Context({})).outcome is Outcome.UNDETERMINED
+
+
 @pytest.mark.parametrize(
     ("headcount", "turnover", "balance", "want"),
     [
@@ -397,6 +413,7 @@ def test_rules_take_effect_on_their_dates() -> None:
 IMPROVABLE = {
     "phone_menu.waiting_reaches_person",
     "exchanges_can_be_saved",
+    "saving_explained",
     "case_handling.process",
     "case_handling.registration",
     "case_handling.ownership",
@@ -436,7 +453,7 @@ def test_the_improvable_statements_are_every_yes_no_statement_but_the_triggers()
         if attrs.has(typing.get_type_hints(ServiceProcess)[section.name])
         for a in attrs.fields(typing.get_type_hints(ServiceProcess)[section.name])
         if field_type(f"{section.name}.{a.name}") == bool | None
-    } | {"exchanges_can_be_saved"}
+    } | {"exchanges_can_be_saved", "saving_explained"}
     assert statements == IMPROVABLE | set(TRIGGERS) | {"cancellation.oral_only"}
 
 

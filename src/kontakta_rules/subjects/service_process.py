@@ -201,7 +201,10 @@ class ServiceProcess:
     """The contact channels; none described means not known (channel rules are undetermined)."""
     phone_menu: PhoneMenu = field(factory=PhoneMenu)
     exchanges_can_be_saved: bool | None = None
-    """Customers can save their chat and form exchanges, and are told how."""
+    """Customers can save their chat and form exchanges."""
+    saving_explained: bool | None = None
+    """Customers of chat and forms are told whether they can save the exchange and, if so,
+    how (a clear "it cannot be saved" counts)."""
     case_handling: CaseHandling = field(factory=CaseHandling)
     complaints: Complaints = field(factory=Complaints)
     satisfaction: Satisfaction = field(factory=Satisfaction)
