@@ -229,6 +229,49 @@ def bench_decide(path: Path, samples: int) -> None:
         )
 
 
+COLUMNAR_KINDS = frozenset(
+    {
+        "caller-id",
+        "mobile-restriction",
+        "do-not-call-request",
+        "calling-window",
+        "recording",
+        "written-acceptance",
+    }
+)
+"""The call check kinds the columnar engine judges so far (issue 14 is in progress)."""
+
+
+def bench_columnar(n: int) -> None:
+    """The columnar engine on DuckDB against the reference, both judging the check kinds the
+    engine has so far, on the same records (the reference is the anchor)."""
+    try:
+        from kontakta_rules.columnar import duckdb_engine
+    except ImportError:
+        print("columnar: skipped (pip install 'kontakta-rules[duckdb]')")
+        return
+    records = list(enumerate(synthetic_records(n, random.Random(5)), start=1))
+    evaluator = CallEvaluator(overlay=load_overlay(POLICY))
+    t0 = time.perf_counter()
+    reference = sum(len(evaluator.findings(r, COLUMNAR_KINDS)) for _, r in records)
+    t1 = time.perf_counter()
+    duckdb_engine.compiled(evaluator, COLUMNAR_KINDS)  # compiling the stack is done once
+    t2 = time.perf_counter()
+    con, sql = duckdb_engine.prepared(evaluator, records, COLUMNAR_KINDS)
+    t3 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        con.sql(sql).write_parquet(str(Path(tmp) / "findings.parquet"))
+        t4 = time.perf_counter()
+        ((engine,),) = con.sql(sql).aggregate("count(*)").fetchall()
+    print(
+        f"columnar ({len(COLUMNAR_KINDS)} check kinds): {n:,} records; reference "
+        f"{n / (t1 - t0):,.0f} records/s ({reference:,} findings); DuckDB: loading the "
+        f"validated records {n / (t3 - t2):,.0f} records/s, judging and writing the Parquet "
+        f"findings table {n / (t4 - t3):,.0f} records/s ({engine:,} findings; compiling the "
+        f"stack {t2 - t1:.2f} s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -237,7 +280,14 @@ def main() -> None:
     parser.add_argument(
         "--streaming", type=int, default=100_000, help="records for the report benchmark"
     )
+    parser.add_argument(
+        "--columnar", type=int, default=200_000, help="records for the columnar engine"
+    )
+    parser.add_argument("--only", choices=["columnar"], help="run one benchmark")
     args = parser.parse_args()
+    if args.only == "columnar":
+        bench_columnar(args.columnar)
+        return
     print(
         f"python {sys.version.split()[0]}, maxrss so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
@@ -248,6 +298,7 @@ def main() -> None:
         bench_decide(path, args.decisions)
     bench_audit(args.records)
     bench_streaming(args.streaming, ["text", "json", "csv", "html"])
+    bench_columnar(args.columnar)
 
 
 if __name__ == "__main__":

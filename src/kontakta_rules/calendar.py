@@ -30,6 +30,11 @@ def _holidays(calendar: HolidayCalendar, year: int) -> frozenset[dt.date]:
     return frozenset(days)
 
 
+def holidays_in(calendar: HolidayCalendar, year: int) -> frozenset[dt.date]:
+    """The holidays of ``calendar`` in ``year`` (what :func:`is_holiday` answers from)."""
+    return _holidays(calendar, year)
+
+
 def is_holiday(day: dt.date, calendar: HolidayCalendar) -> bool:
     return day in _holidays(calendar, day.year)
 

@@ -8,7 +8,7 @@ Numbers never appear in a check directly: they live in parameters, each with its
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -16,6 +16,7 @@ from attrs import field, frozen
 
 from ..i18n import Message
 from ..vocabulary import Outcome, ParameterType, SubjectKind, Unit
+from .columns import Branch, NoColumnarForm
 from .verdict import Context, MissingParameter, Verdict, undetermined_missing
 
 _PARAMETER_META = "kontakta_rules.parameter"
@@ -84,6 +85,12 @@ class Check:
         """The verdict on ``subject``. Kinds without an evaluator yet raise NotImplementedError,
         which :func:`judge` turns into ``undetermined`` (never ``compliant``)."""
         raise NotImplementedError(self.kind)
+
+    def columnar(self, c: Any) -> Sequence[Branch]:
+        """The same decision as :meth:`evaluate`, as branches over a table of subjects (see
+        :mod:`kontakta_rules.checks.columns`); ``c`` builds the expressions. Kinds without
+        one raise :class:`NoColumnarForm`, and a columnar engine refuses their rules."""
+        raise NoColumnarForm(self.kind)
 
     def judge(self, subject: Any, context: Context) -> Verdict:
         """:meth:`evaluate`, with a missing parameter or a missing evaluator as undetermined."""

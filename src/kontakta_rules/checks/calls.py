@@ -29,7 +29,16 @@ from ..vocabulary import (
     Unit,
 )
 from .base import Check, parameter_ref
+from .columns import Branch
 from .verdict import Context, Verdict, fixed, unknown
+
+
+def _unknown_branch(field_name: str) -> tuple[Outcome, str, dict[str, Any]]:
+    """The columnar form of :func:`unknown`: undetermined, naming the missing field."""
+    from ..columnar.build import lit
+
+    return Outcome.UNDETERMINED, "the record does not say {field}", {"field": lit(field_name)}
+
 
 if TYPE_CHECKING:
     from ..subjects.call_record import CallRecord, NixEvidence
@@ -131,6 +140,25 @@ def _purpose_not_covered(subject: CallRecord, covered: tuple[Purpose, ...]) -> V
             ),
         )
     return None
+
+
+def _purpose_branches(c: Any, covered: tuple[Purpose, ...]) -> list[Branch]:
+    """The columnar form of :func:`_purpose_not_covered`."""
+    if not covered:
+        return []
+    return [
+        Branch(
+            exp_not(c.one_of("purpose", covered)),
+            Outcome.NOT_APPLICABLE,
+            "the rule does not cover calls for {purpose}",
+            {"purpose": c.field("purpose")},
+        )
+    ]
+
+
+def exp_not(expression: Any) -> Any:
+    """``NOT expression`` for a columnar condition (sqlglot's operator, imported lazily)."""
+    return ~expression
 
 
 def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
@@ -360,6 +388,14 @@ class CallerId(Check):
             {"caller_id_shown": shown},
         )
 
+    def columnar(self, c: Any) -> list[Branch]:
+        shown = c.field("caller_id_shown")
+        return [
+            Branch(c.unknown("caller_id_shown"), *_unknown_branch("caller_id_shown")),
+            Branch(shown, Outcome.COMPLIANT, "the calling number was shown"),
+            Branch(None, Outcome.VIOLATION, "the calling number was withheld"),
+        ]
+
 
 @frozen
 class SilentCalls(Check):
@@ -427,6 +463,45 @@ class Recording(Check):
                 {"missing": missing},
             )
         return fixed(Outcome.COMPLIANT, N_("the required parts of the call were recorded"))
+
+    def columnar(self, c: Any) -> list[Branch]:
+        branches: list[Branch] = []
+        if self.when == "offer-made":
+            branches.append(
+                Branch(
+                    c.unknown("offer_category"),
+                    Outcome.NOT_APPLICABLE,
+                    "no offer was made on the call",
+                )
+            )
+        else:
+            exempt = c.one_of("offer_category", self.written_requirement_exempt_categories)
+            if not self.written_requirement_exempt_categories:
+                exempt = c.lit(False)
+            exempt = exempt & c.known("offer_category")
+            branches += [
+                Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
+                Branch(
+                    exp_not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")
+                ),
+                Branch(
+                    exp_not(exempt) & exp_not(c.one_of("initiated_by", (Initiator.CONSUMER,))),
+                    Outcome.NOT_APPLICABLE,
+                    "the written-acceptance requirement applies instead",
+                ),
+            ]
+        missing = c.missing_from("recorded_segments", self.segments)
+        return [
+            *branches,
+            Branch(c.unknown("recorded_segments"), *_unknown_branch("recorded_segments")),
+            Branch(
+                c.not_empty(missing),
+                Outcome.VIOLATION,
+                "not recorded: {segments}",
+                {"segments": missing},
+            ),
+            Branch(None, Outcome.COMPLIANT, "the required parts of the call were recorded"),
+        ]
 
 
 @frozen
@@ -519,6 +594,52 @@ class WrittenAcceptance(Check):
             )
         return fixed(Outcome.COMPLIANT, N_("written offer, accepted in writing after the call"))
 
+    def columnar(self, c: Any) -> list[Branch]:
+        excluded = (
+            c.one_of("offer_category", self.excluded_offer_categories)
+            if self.excluded_offer_categories
+            else c.lit(False)
+        )
+        accepted, ended, offered = (
+            c.field("accepted_at"),
+            c.field("ended_at"),
+            c.field("offer_sent_at"),
+        )
+        return [
+            Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
+            Branch(c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
+            Branch(
+                exp_not(c.one_of("initiated_by", self.initiators)),
+                Outcome.NOT_APPLICABLE,
+                "the call was not started by the trader",
+            ),
+            Branch(
+                excluded,
+                Outcome.NOT_APPLICABLE,
+                "{category} is outside the requirement",
+                {"category": c.field("offer_category")},
+            ),
+            Branch(c.unknown("acceptance_form"), *_unknown_branch("acceptance_form")),
+            Branch(
+                exp_not(c.one_of("acceptance_form", ("written", "sms-reply"))),
+                Outcome.VIOLATION,
+                "the acceptance was not in writing (form: {form})",
+                {"form": c.field("acceptance_form")},
+            ),
+            Branch(
+                accepted <= ended,
+                Outcome.VIOLATION,
+                "the consumer accepted before the call had ended",
+            ),
+            Branch(c.unknown("offer_sent_at"), *_unknown_branch("offer_sent_at")),
+            Branch(
+                accepted < offered,
+                Outcome.VIOLATION,
+                "the consumer accepted before the written offer was sent",
+            ),
+            Branch(None, Outcome.COMPLIANT, "written offer, accepted in writing after the call"),
+        ]
+
 
 @frozen
 class ConfirmationDeadline(Check):
@@ -603,6 +724,19 @@ class DoNotCallRequest(Check):
             )
         return fixed(Outcome.COMPLIANT, N_("no earlier request not to be called"))
 
+    def columnar(self, c: Any) -> list[Branch]:
+        return [
+            *_purpose_branches(c, self.covered_purposes),
+            Branch(c.unknown("do_not_call_requests"), *_unknown_branch("do_not_call_requests")),
+            Branch(
+                c.any_before("do_not_call_requests", "started_at"),
+                Outcome.VIOLATION,
+                "the person asked on {date} not to be called again",
+                {"date": c.first_before_day("do_not_call_requests", "started_at")},
+            ),
+            Branch(None, Outcome.COMPLIANT, "no earlier request not to be called"),
+        ]
+
 
 @frozen
 class CallingWindow(Check):
@@ -615,6 +749,45 @@ class CallingWindow(Check):
 
     def evaluate(self, subject: CallRecord, context: Context) -> Verdict:
         return judge_window(subject.started_at, context.value(self.window), self.calendar)
+
+    def columnar(self, c: Any) -> list[Branch]:
+        schedule = c.value(self.window)
+        assert isinstance(schedule, WeeklySchedule)
+        holiday = c.is_holiday(self.calendar)
+        open_on_weekdays = [
+            c.weekday_is(i + 1) & c.time_in(r.start, r.end)
+            for i, ranges in enumerate(schedule.days)
+            for r in ranges
+        ]
+        open_on_holidays = [c.time_in(r.start, r.end) for r in schedule.holiday]
+        is_open = (exp_not(holiday) & _any_of(c, open_on_weekdays)) | (
+            holiday & _any_of(c, open_on_holidays)
+        )
+        time = {"time": c.local_text()}
+        return [
+            Branch(
+                is_open,
+                Outcome.COMPLIANT,
+                "the call started {time} (Stockholm), inside the window",
+                time,
+            ),
+            Branch(
+                None,
+                Outcome.VIOLATION,
+                "the call started {time} (Stockholm), outside the window",
+                time,
+            ),
+        ]
+
+
+def _any_of(c: Any, conditions: list[Any]) -> Any:
+    """``c1 OR c2 ...``; false for none."""
+    if not conditions:
+        return c.lit(False)
+    out = conditions[0]
+    for condition in conditions[1:]:
+        out = out | condition
+    return out
 
 
 def judge_window(started_at: Any, schedule: Any, calendar: HolidayCalendar) -> Verdict:
@@ -686,6 +859,22 @@ class MobileRestriction(Check):
             Outcome.VIOLATION,
             N_("a sales call to a mobile number without customer relationship or consent"),
         )
+
+    def columnar(self, c: Any) -> list[Branch]:
+        return [
+            *_purpose_branches(c, self.covered_purposes),
+            Branch(exp_not(c.is_mobile()), Outcome.NOT_APPLICABLE, "not a mobile number"),
+            Branch(
+                c.field("customer_known") | c.field("consent_known"),
+                Outcome.COMPLIANT,
+                "a mobile number of a customer or of someone who consented",
+            ),
+            Branch(
+                None,
+                Outcome.VIOLATION,
+                "a sales call to a mobile number without customer relationship or consent",
+            ),
+        ]
 
 
 @frozen

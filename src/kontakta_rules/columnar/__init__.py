@@ -1,0 +1,22 @@
+"""The columnar engine: the call rules compiled into one query over a table of calls.
+
+The same rule model as the reference evaluator (:mod:`kontakta_rules.evaluate`): every call
+check kind states its decision twice, row by row (``evaluate``) and as branches over a
+table (``columnar``), in the same class. :mod:`.compile` turns a stack of rulesets into SQL
+built with sqlglot (never by string concatenation) and :mod:`.duckdb_engine` runs it on
+DuckDB. Needs ``pip install 'kontakta-rules[duckdb]'``.
+"""
+
+from __future__ import annotations
+
+
+def require(module: str) -> None:
+    """Import ``module`` or say which extra installs it."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            f"the columnar engine needs {module}: pip install 'kontakta-rules[duckdb]'"
+        ) from exc

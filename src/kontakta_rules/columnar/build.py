@@ -1,0 +1,182 @@
+"""What a check's ``columnar`` form builds its branches with: the call table's columns,
+literals and the ruleset's parameter values, as sqlglot expressions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+from sqlglot import exp
+
+from ..checks.verdict import MissingParameter
+from ..model import Parameter, ParameterValue
+
+CALL_COLUMNS: dict[str, str] = {
+    "line": "INTEGER",
+    "call_id": "VARCHAR",
+    "started_at": "TIMESTAMPTZ",
+    "ended_at": "TIMESTAMPTZ",
+    "calling_organisation": "VARCHAR",
+    "destination": "VARCHAR",
+    "purpose": "VARCHAR",
+    "principal": "VARCHAR",
+    "target": "VARCHAR",
+    "subscription": "VARCHAR",
+    "initiated_by": "VARCHAR",
+    "caller_id_shown": "BOOLEAN",
+    "silent": "BOOLEAN",
+    "recorded_segments": "VARCHAR[]",
+    "offer_category": "VARCHAR",
+    "offer_sent_at": "TIMESTAMPTZ",
+    "accepted_at": "TIMESTAMPTZ",
+    "acceptance_form": "VARCHAR",
+    "confirmation_sent_at": "TIMESTAMPTZ",
+    "confirmation_received_at": "TIMESTAMPTZ",
+    "do_not_call_requests": "TIMESTAMPTZ[]",
+    "customer_known": "BOOLEAN",
+    "consent_known": "BOOLEAN",
+}
+"""The call table: one row per record, enums as their values, a list column NULL when the
+record does not say (``[]`` when it says none). ``local_start`` (Stockholm wall clock) and
+``local_day`` are computed from ``started_at`` by the engine."""
+
+ZONE = "Europe/Stockholm"
+
+SQL: TypeAlias = Any
+"""A sqlglot expression (its base class was renamed across sqlglot versions)."""
+
+
+def lit(value: object) -> SQL:
+    """``value`` as a SQL literal (strings, numbers, booleans, dates, None)."""
+    if value is None:
+        return exp.null()
+    if isinstance(value, bool):
+        return exp.true() if value else exp.false()
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TypeError(f"no literal for {value!r}")
+
+
+class Columns:
+    """The columns and values a check's columnar form may use."""
+
+    def __init__(self, parameters: Mapping[str, Parameter]) -> None:
+        self.parameters = parameters
+
+    def field(self, name: str) -> exp.Column:
+        if name not in CALL_COLUMNS and name not in ("local_start", "local_day", "local_time"):
+            raise KeyError(f"the call table has no column {name!r}")
+        return exp.column(name)
+
+    def known(self, name: str) -> SQL:
+        return exp.Not(this=exp.Is(this=self.field(name), expression=exp.null()))
+
+    def unknown(self, name: str) -> SQL:
+        return exp.Is(this=self.field(name), expression=exp.null())
+
+    def lit(self, value: object) -> SQL:
+        return lit(value)
+
+    def value(self, name: str) -> ParameterValue:
+        """A parameter's value; a missing one makes the rule undetermined for every row."""
+        param = self.parameters.get(name)
+        if param is None or param.value is None:
+            raise MissingParameter(name)
+        return param.value
+
+    def one_of(self, name: str, values: tuple[object, ...]) -> SQL:
+        return exp.In(this=self.field(name), expressions=[lit(v) for v in values])
+
+    def is_mobile(self, name: str = "destination") -> SQL:
+        """The E.164 number is in a Swedish mobile series (as :func:`phone.is_mobile`)."""
+        return exp.RegexpLike(
+            this=self.field(name), expression=exp.Literal.string(r"^\+467[02369][0-9]{7}$")
+        )
+
+    def any_before(self, list_name: str, moment: str) -> SQL:
+        """Some item of the timestamp list ``list_name`` is earlier than column ``moment``."""
+        return exp.GT(
+            this=exp.func(
+                "len",
+                exp.func(
+                    "list_filter",
+                    self.field(list_name),
+                    exp.Lambda(
+                        this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
+                        expressions=[exp.to_identifier("x")],
+                    ),
+                ),
+            ),
+            expression=exp.Literal.number(0),
+        )
+
+    def first_before_day(self, list_name: str, moment: str) -> SQL:
+        """The Stockholm day of the earliest item of ``list_name`` before ``moment``."""
+        earliest = exp.func(
+            "list_min",
+            exp.func(
+                "list_filter",
+                self.field(list_name),
+                exp.Lambda(
+                    this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
+                    expressions=[exp.to_identifier("x")],
+                ),
+            ),
+        )
+        return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), earliest), "DATE")
+
+    def missing_from(self, list_name: str, values: tuple[object, ...]) -> SQL:
+        """The items of ``values`` (in their order) that the list column lacks, as a list."""
+        wanted = exp.Array(expressions=[lit(v) for v in values])
+        return exp.func(
+            "list_filter",
+            wanted,
+            exp.Lambda(
+                this=exp.Not(
+                    this=exp.func("list_contains", self.field(list_name), exp.column("x"))
+                ),
+                expressions=[exp.to_identifier("x")],
+            ),
+        )
+
+    def not_empty(self, expression: SQL) -> SQL:
+        return exp.GT(this=exp.func("len", expression), expression=exp.Literal.number(0))
+
+    def is_holiday(self, calendar: object) -> SQL:
+        """The call's Stockholm day is a holiday of ``calendar`` (the engine's ``holidays``
+        table, generated from the same calendars as the reference)."""
+        days = (
+            exp.select("day")
+            .from_("holidays")
+            .where(exp.EQ(this=exp.column("calendar"), expression=lit(calendar)))
+        )
+        return exp.In(this=self.field("local_day"), query=exp.Subquery(this=days))
+
+    def local_text(self) -> SQL:
+        """The Stockholm wall-clock start as text, as messages and evidence show it."""
+        return exp.func(
+            "strftime", self.field("local_start"), exp.Literal.string("%Y-%m-%d %H:%M:%S.%f")
+        )
+
+    def weekday_is(self, iso_day: int) -> SQL:
+        return exp.EQ(
+            this=exp.func("isodow", self.field("local_day")), expression=exp.Literal.number(iso_day)
+        )
+
+    def time_in(self, start: dt.time, end: dt.time | None) -> SQL:
+        """``start <= local time < end`` (``end`` None: until midnight)."""
+        t = self.field("local_time")
+        low = exp.GTE(this=t, expression=exp.cast(exp.Literal.string(start.isoformat()), "TIME"))
+        if end is None:
+            return low
+        return exp.and_(
+            low, exp.LT(this=t, expression=exp.cast(exp.Literal.string(end.isoformat()), "TIME"))
+        )

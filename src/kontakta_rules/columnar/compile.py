@@ -1,0 +1,183 @@
+"""The stack of call rulesets as one query: per rule version, a SELECT of every call it
+judges, with the outcome, the message id and the message's arguments; all of them joined
+with UNION ALL. Built with sqlglot expressions, never by joining strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from attrs import frozen
+from sqlglot import exp
+
+from ..checks.columns import Branch, NoColumnarForm
+from ..checks.verdict import MissingParameter
+from ..evaluate import CallEvaluator
+from ..model import Rule, RuleRef, Ruleset
+from ..vocabulary import Outcome
+from .build import SQL, Columns, lit
+
+FINDING_COLUMNS = (
+    "line",
+    "call_id",
+    "ruleset_id",
+    "ruleset_version",
+    "fingerprint",
+    "layer",
+    "rule_id",
+    "outcome",
+    "msgid",
+    "args",
+)
+
+
+@frozen
+class Unsupported:
+    """A rule the engine cannot judge: its check kind has no columnar form."""
+
+    ref: RuleRef
+    kind: str
+
+
+def _scope_branches(rs: Ruleset, c: Columns) -> list[Branch]:
+    """The columnar form of ``evaluate._scoped``: outside the ruleset's scope."""
+    scope = rs.scope
+    if scope is None:
+        return []
+    out = []
+    if scope.purposes:
+        out.append(
+            Branch(
+                ~c.one_of("purpose", scope.purposes),
+                Outcome.NOT_APPLICABLE,
+                "{ruleset} does not cover calls for {purpose}",
+                {"ruleset": lit(rs.id), "purpose": c.field("purpose")},
+            )
+        )
+    if scope.targets:
+        out.append(
+            Branch(
+                c.known("target") & ~c.one_of("target", scope.targets),
+                Outcome.NOT_APPLICABLE,
+                "{ruleset} does not cover calls to {target}",
+                {"ruleset": lit(rs.id), "target": c.field("target")},
+            )
+        )
+    return out
+
+
+def _case(branches: Sequence[Branch], value: str) -> SQL:
+    """One CASE over the branches for ``outcome``, ``msgid`` or ``args``."""
+
+    def pick(b: Branch) -> SQL:
+        if value == "outcome":
+            return lit(b.outcome.value)
+        if value == "msgid":
+            return lit(b.msgid)
+        pairs = [
+            exp.JSONKeyValue(this=lit(name), expression=arg) for name, arg in sorted(b.args.items())
+        ]
+        return exp.cast(exp.JSONObject(expressions=pairs), "VARCHAR")
+
+    case = exp.Case()
+    for b in branches:
+        if b.when is None:
+            return case.else_(pick(b))
+        case = case.when(b.when, pick(b))
+    raise ValueError("the last branch of a columnar form must have no condition")
+
+
+def rule_branches(rs: Ruleset, rule: Rule) -> list[Branch]:
+    """The branches of one rule in one ruleset version, scope first."""
+    c = Columns(rs.parameters)
+    scope = _scope_branches(rs, c)
+    try:
+        own = list(rule.check.columnar(c))
+    except MissingParameter as missing:
+        own = [
+            Branch(
+                None,
+                Outcome.UNDETERMINED,
+                "parameter {name} has no value: set it in your policy overlay",
+                {"name": lit(missing.name)},
+            )
+        ]
+    return [*scope, *own]
+
+
+def _window(start: dt.date | None, end: dt.date | None) -> SQL:
+    day = exp.column("local_day")
+    conditions: list[SQL] = []
+    if start is not None:
+        conditions.append(exp.GTE(this=day, expression=lit(start)))
+    if end is not None:
+        conditions.append(exp.LT(this=day, expression=lit(end)))
+    return exp.and_(*conditions) if conditions else exp.true()
+
+
+def rule_select(rs: Ruleset, rule: Rule, ref: RuleRef, days: SQL) -> exp.Select:
+    branches = rule_branches(rs, rule)
+    return (
+        exp.select(
+            exp.column("line"),
+            exp.column("call_id"),
+            lit(ref.ruleset_id).as_("ruleset_id"),
+            lit(ref.ruleset_version.isoformat()).as_("ruleset_version"),
+            lit(ref.fingerprint).as_("fingerprint"),
+            lit(ref.layer.value).as_("layer"),
+            lit(ref.rule_id).as_("rule_id"),
+            _case(branches, "outcome").as_("outcome"),
+            _case(branches, "msgid").as_("msgid"),
+            _case(branches, "args").as_("args"),
+        )
+        .from_("calls_v")
+        .where(days)
+    )
+
+
+def _versions(
+    evaluator: CallEvaluator, ruleset_id: str
+) -> Iterator[tuple[dt.date | None, dt.date | None, Ruleset, str]]:
+    """Each version of ``ruleset_id`` the evaluator would use, with the days it covers."""
+    catalog = evaluator.catalog
+    pinned = evaluator.pins.get(ruleset_id)
+    if pinned is not None:
+        yield None, None, catalog.get(ruleset_id, pinned), catalog.origin(ruleset_id, pinned)
+        return
+    versions = catalog.versions(ruleset_id)
+    for i, version in enumerate(versions):
+        end = versions[i + 1] if i + 1 < len(versions) else None
+        yield version, end, catalog.get(ruleset_id, version), catalog.origin(ruleset_id, version)
+
+
+def compile_stack(
+    evaluator: CallEvaluator, kinds: frozenset[str] | None = None
+) -> tuple[SQL | None, list[Unsupported]]:
+    """The query judging every call by the evaluator's stack (versions by each call's
+    Stockholm day, pins, the overlay), and the rules it cannot judge."""
+    selects: list[exp.Select] = []
+    unsupported: list[Unsupported] = []
+    prepared = []
+    for ruleset_id in evaluator.ruleset_ids:
+        for start, end, rs, origin in _versions(evaluator, ruleset_id):
+            prepared.append((start, end, evaluator._prepare(rs, origin)))
+    if evaluator._organisation is not None:
+        prepared.append((None, None, evaluator._organisation))
+    for _, end, p in prepared:
+        for rule, ref in p.rules:
+            if kinds is not None and rule.check.kind not in kinds:
+                continue
+            # as Rule.in_force_on: from the rule's own start or its version's date (a pinned
+            # version too), until the next version (none when pinned) or the rule's end
+            rule_start = rule.effective_from or p.ruleset.version
+            rule_end = min((d for d in (end, rule.effective_until) if d is not None), default=None)
+            try:
+                selects.append(rule_select(p.ruleset, rule, ref, _window(rule_start, rule_end)))
+            except NoColumnarForm:
+                unsupported.append(Unsupported(ref, rule.check.kind))
+    if not selects:
+        return None, unsupported
+    query: SQL = selects[0]
+    for select in selects[1:]:
+        query = exp.union(query, select, distinct=False)
+    return query, unsupported

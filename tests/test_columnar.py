@@ -1,0 +1,280 @@
+"""The columnar engine against the reference evaluator: the same findings (call, ruleset,
+version, rule, outcome, message id and arguments) for every check kind that has a
+columnar form, on generated batches, the per-rule cases and the bundled examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb")
+pytest.importorskip("sqlglot")
+
+from kontakta_rules.checks import CHECK_KINDS
+from kontakta_rules.checks.columns import NoColumnarForm
+from kontakta_rules.columnar import duckdb_engine as engine
+from kontakta_rules.columnar.build import Columns
+from kontakta_rules.evaluate import CallEvaluator
+from kontakta_rules.i18n import Message
+from kontakta_rules.loading import load_overlay
+from kontakta_rules.subjects import CallRecord
+from kontakta_rules.subjects.call_io import read_jsonl
+from kontakta_rules.timezone import STOCKHOLM
+from kontakta_rules.vocabulary import SubjectKind
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICY = load_overlay(ROOT / "examples" / "policy.toml")
+CASES_POLICY = load_overlay(ROOT / "tests" / "data" / "overlays" / "cases-policy.toml")
+
+NOT_YET = {
+    "nix-check",
+    "nix-listed",
+    "business-subscription",
+    "silent-calls",
+    "opening-disclosure",
+    "confirmation-deadline",
+    "call-frequency",
+    "defers-to",
+}
+"""Call check kinds still without a columnar form (issue 14 is open): the engine refuses a
+stack that has them. The list may only shrink; a new call check kind must come with its
+columnar form."""
+
+CALL_KINDS = {
+    k for k, cls in CHECK_KINDS.items() if SubjectKind.CALL in cls.subjects and cls.automatic
+}
+COLUMNAR = frozenset(CALL_KINDS - NOT_YET)
+
+
+def test_every_call_check_kind_has_a_columnar_form_or_is_named_as_not_yet() -> None:
+    probe = Columns({})
+    have = set()
+    for kind in CALL_KINDS:
+        cls = CHECK_KINDS[kind]
+        if "columnar" in vars(cls):
+            have.add(kind)
+    assert have == COLUMNAR, "a kind is listed as NOT_YET but has a columnar form, or neither"
+    assert NOT_YET <= CALL_KINDS
+    with pytest.raises(NoColumnarForm):
+        CHECK_KINDS["nix-check"](validity="v").columnar(probe)  # type: ignore[call-arg]
+
+
+def _norm(value: object) -> Any:
+    """A message argument as the engine's JSON gives it back."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_norm(v) for v in value]
+    if isinstance(value, Message):
+        return {"msgid": value.msgid, "args": {k: _norm(v) for k, v in value.args.items()}}
+    return value
+
+
+def _key(
+    line: int, ruleset: str, version: str, rule: str, outcome: str, msgid: str, args: Any
+) -> tuple[Any, ...]:
+    return (line, ruleset, version, rule, outcome, msgid, repr(sorted(args.items())))
+
+
+def differences(
+    evaluator: CallEvaluator, items: list[tuple[int, CallRecord]], kinds: frozenset[str] = COLUMNAR
+) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], int]:
+    reference = {
+        _key(
+            line,
+            f.ruleset_id,
+            f.ruleset_version.isoformat(),
+            f.rule_id,
+            f.outcome.value,
+            f.message.msgid,
+            {k: _norm(v) for k, v in f.message.args.items()},
+        )
+        for line, record in items
+        for f in evaluator.findings(record, kinds)
+    }
+    columnar = {
+        _key(f.line, f.ruleset_id, f.ruleset_version, f.rule_id, f.outcome, f.msgid, f.args)
+        for f in engine.judge(evaluator, items, kinds=kinds)
+    }
+    return reference - columnar, columnar - reference, len(reference)
+
+
+def test_the_bundled_examples_give_the_same_findings() -> None:
+    items = [
+        (n, r)
+        for n, r in read_jsonl(ROOT / "examples" / "calls.jsonl")
+        if isinstance(r, CallRecord)
+    ]
+    missing, extra, total = differences(CallEvaluator(overlay=POLICY), items)
+    assert total > 200
+    assert (missing, extra) == (set(), set())
+
+
+def test_the_engine_refuses_a_stack_it_cannot_judge_fully() -> None:
+    items = [(1, _record(dt.datetime(2024, 3, 5, 10, tzinfo=STOCKHOLM)))]
+    with pytest.raises(engine.UnsupportedRules, match="nix-check"):
+        list(engine.judge(CallEvaluator(overlay=POLICY), items))
+
+
+def _record(at: dt.datetime, **facts: object) -> CallRecord:
+    return CallRecord(
+        call_id=str(facts.pop("call_id", "c")),
+        started_at=at,
+        ended_at=at + dt.timedelta(minutes=4),
+        calling_organisation="Acme AB",
+        destination=str(facts.pop("destination", "+46701740605")),
+        purpose=facts.pop("purpose", "sales"),  # type: ignore[arg-type]
+        **facts,  # type: ignore[arg-type]
+    )
+
+
+_ZONES = st.sampled_from([STOCKHOLM, dt.UTC, ZoneInfo("America/New_York")])
+_moments = st.datetimes(
+    min_value=dt.datetime(1986, 6, 1),
+    max_value=dt.datetime(2030, 12, 31),
+    timezones=_ZONES,
+    allow_imaginary=False,
+)
+_maybe = st.one_of(st.none(), st.booleans())
+
+
+@st.composite
+def _records(draw: st.DrawFn, i: int) -> CallRecord:
+    at = draw(_moments)
+    minutes = dt.timedelta(minutes=draw(st.integers(0, 30)))
+    moment = st.one_of(
+        st.none(), st.integers(-120, 60 * 24 * 10).map(lambda m: at + dt.timedelta(minutes=m))
+    )
+    facts: dict[str, object] = {
+        "call_id": f"c{i}",
+        "destination": draw(
+            st.sampled_from(["+46701740605", "+46812345678", "+46761234567", "+4690123456"])
+        ),
+        "purpose": draw(st.sampled_from(["sales", "marketing", "fundraising", "market-research"])),
+        "target": draw(st.sampled_from([None, "consumer", "inactive-sole-trader", "company"])),
+        "initiated_by": draw(
+            st.sampled_from([None, "trader", "consumer", "consumer-prompted-by-trader"])
+        ),
+        "caller_id_shown": draw(_maybe),
+        "recorded_segments": draw(
+            st.one_of(
+                st.none(),
+                st.lists(
+                    st.sampled_from(
+                        ["offer-presentation", "consent-to-written-offer", "acceptance"]
+                    ),
+                    unique=True,
+                ),
+            )
+        ),
+        "offer_category": draw(
+            st.sampled_from([None, "electricity", "lottery", "package-travel", "broadband"])
+        ),
+        "accepted_at": draw(moment),
+        "offer_sent_at": draw(moment),
+        "acceptance_form": draw(st.sampled_from([None, "written", "oral", "sms-reply"])),
+        "do_not_call_requests": draw(
+            st.one_of(st.none(), st.lists(moment.filter(lambda m: m is not None), max_size=3))
+        ),
+    }
+    record = _record(at, **facts)
+    return CallRecord(**{**_fields(record), "ended_at": at + minutes})
+
+
+GENERATED = CallEvaluator(overlay=CASES_POLICY)
+"""One evaluator for every generated batch: its stack is compiled once."""
+
+
+def _fields(record: CallRecord) -> dict[str, Any]:
+    import attrs
+
+    return {a.name: getattr(record, a.name) for a in attrs.fields(CallRecord)}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    st.lists(st.integers(), min_size=1, max_size=40).flatmap(
+        lambda xs: st.tuples(*(_records(i) for i in range(len(xs))))
+    )
+)
+def test_generated_batches_give_the_same_findings(records: tuple[CallRecord, ...]) -> None:
+    items = list(enumerate(records, start=1))
+    missing, extra, _ = differences(GENERATED, items)
+    assert (missing, extra) == (set(), set())
+
+
+def test_the_per_rule_cases_give_the_same_findings() -> None:
+    """Every case in tests/data/call_cases/ whose rule has a columnar form, with its batch."""
+    from kontakta_rules.subjects.call_io import record_from_data
+    from test_rule_cases import CASES, evaluator  # the same pinned evaluators as the cases
+
+    tried = 0
+    for case in CASES:
+        evaluator_for_case = evaluator(case.ruleset_id, case.version)
+        rule = evaluator_for_case.catalog.get(case.ruleset_id, case.version).rule(case.rule)
+        if rule.check.kind not in COLUMNAR:
+            continue
+        records = [
+            record_from_data(raw, case.id, n) for n, raw in enumerate((case.record, *case.batch), 1)
+        ]
+        items = [(n, r) for n, r in enumerate(records, 1) if isinstance(r, CallRecord)]
+        assert len(items) == len(records), case.id
+        missing, extra, _ = differences(evaluator_for_case, items)
+        assert (missing, extra) == (set(), set()), case.id
+        tried += 1
+    assert tried > 50
+
+
+@pytest.mark.parametrize("pinned", ["telemarketing-b2c@2014-02-01", "swedish-law@2018-09-01"])
+def test_a_pinned_version_judges_from_its_own_date(pinned: str) -> None:
+    ruleset_id, _, version = pinned.partition("@")
+    evaluator = CallEvaluator(
+        pins={ruleset_id: dt.date.fromisoformat(version)}, overlay=CASES_POLICY
+    )
+    items = [
+        (
+            i,
+            _record(
+                dt.datetime(year, 6, 3, 21, tzinfo=STOCKHOLM),
+                call_id=f"c{i}",
+                caller_id_shown=False,
+            ),
+        )
+        for i, year in enumerate((2010, 2016, 2020, 2025), start=1)
+    ]
+    missing, extra, total = differences(evaluator, items)
+    assert total and (missing, extra) == (set(), set())
+
+
+@pytest.mark.parametrize("name", ["findings.parquet", "findings.csv"])
+def test_the_findings_table_is_written_by_the_engine(tmp_path: Path, name: str) -> None:
+    import duckdb
+
+    items = [
+        (n, r)
+        for n, r in read_jsonl(ROOT / "examples" / "calls.jsonl")
+        if isinstance(r, CallRecord)
+    ]
+    evaluator = CallEvaluator(overlay=POLICY)
+    path = tmp_path / name
+    engine.write_findings(evaluator, items, path, kinds=COLUMNAR)
+    rows = duckdb.sql(f"SELECT * FROM '{path}'").fetchall()  # the test's own file name
+    judged = list(engine.judge(evaluator, items, kinds=COLUMNAR))
+    assert len(rows) == len(judged) > 200
+    outcomes = sorted(str(row[7]) for row in rows)
+    assert outcomes == sorted(f.outcome for f in judged)
