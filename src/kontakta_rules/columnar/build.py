@@ -101,36 +101,24 @@ class Columns:
             this=self.field(name), expression=exp.Literal.string(r"^\+467[02369][0-9]{7}$")
         )
 
+    def _before(self, list_name: str, moment: str) -> SQL:
+        """The items of the timestamp list ``list_name`` earlier than column ``moment``."""
+        return exp.func(
+            "list_filter",
+            self.field(list_name),
+            exp.Lambda(
+                this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
+                expressions=[exp.to_identifier("x")],
+            ),
+        )
+
     def any_before(self, list_name: str, moment: str) -> SQL:
         """Some item of the timestamp list ``list_name`` is earlier than column ``moment``."""
-        return exp.GT(
-            this=exp.func(
-                "len",
-                exp.func(
-                    "list_filter",
-                    self.field(list_name),
-                    exp.Lambda(
-                        this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
-                        expressions=[exp.to_identifier("x")],
-                    ),
-                ),
-            ),
-            expression=exp.Literal.number(0),
-        )
+        return self.not_empty(self._before(list_name, moment))
 
     def first_before_day(self, list_name: str, moment: str) -> SQL:
         """The Stockholm day of the earliest item of ``list_name`` before ``moment``."""
-        earliest = exp.func(
-            "list_min",
-            exp.func(
-                "list_filter",
-                self.field(list_name),
-                exp.Lambda(
-                    this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
-                    expressions=[exp.to_identifier("x")],
-                ),
-            ),
-        )
+        earliest = exp.func("list_min", self._before(list_name, moment))
         return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), earliest), "DATE")
 
     def missing_from(self, list_name: str, values: tuple[object, ...]) -> SQL:
