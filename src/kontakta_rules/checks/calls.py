@@ -148,7 +148,7 @@ def _purpose_branches(c: Any, covered: tuple[Purpose, ...]) -> list[Branch]:
         return []
     return [
         Branch(
-            exp_not(c.one_of("purpose", covered)),
+            _not(c.one_of("purpose", covered)),
             Outcome.NOT_APPLICABLE,
             "the rule does not cover calls for {purpose}",
             {"purpose": c.field("purpose")},
@@ -156,7 +156,7 @@ def _purpose_branches(c: Any, covered: tuple[Purpose, ...]) -> list[Branch]:
     ]
 
 
-def exp_not(expression: Any) -> Any:
+def _not(expression: Any) -> Any:
     """``NOT expression`` for a columnar condition (sqlglot's operator, imported lazily)."""
     return ~expression
 
@@ -482,10 +482,10 @@ class Recording(Check):
             branches += [
                 Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
                 Branch(
-                    exp_not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")
+                    _not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")
                 ),
                 Branch(
-                    exp_not(exempt) & exp_not(c.one_of("initiated_by", (Initiator.CONSUMER,))),
+                    _not(exempt) & _not(c.one_of("initiated_by", (Initiator.CONSUMER,))),
                     Outcome.NOT_APPLICABLE,
                     "the written-acceptance requirement applies instead",
                 ),
@@ -609,7 +609,7 @@ class WrittenAcceptance(Check):
             Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
             Branch(c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
             Branch(
-                exp_not(c.one_of("initiated_by", self.initiators)),
+                _not(c.one_of("initiated_by", self.initiators)),
                 Outcome.NOT_APPLICABLE,
                 "the call was not started by the trader",
             ),
@@ -621,7 +621,7 @@ class WrittenAcceptance(Check):
             ),
             Branch(c.unknown("acceptance_form"), *_unknown_branch("acceptance_form")),
             Branch(
-                exp_not(c.one_of("acceptance_form", ("written", "sms-reply"))),
+                _not(c.one_of("acceptance_form", ("written", "sms-reply"))),
                 Outcome.VIOLATION,
                 "the acceptance was not in writing (form: {form})",
                 {"form": c.field("acceptance_form")},
@@ -760,7 +760,7 @@ class CallingWindow(Check):
             for r in ranges
         ]
         open_on_holidays = [c.time_in(r.start, r.end) for r in schedule.holiday]
-        is_open = (exp_not(holiday) & _any_of(c, open_on_weekdays)) | (
+        is_open = (_not(holiday) & _any_of(c, open_on_weekdays)) | (
             holiday & _any_of(c, open_on_holidays)
         )
         time = {"time": c.local_text()}
@@ -863,7 +863,7 @@ class MobileRestriction(Check):
     def columnar(self, c: Any) -> list[Branch]:
         return [
             *_purpose_branches(c, self.covered_purposes),
-            Branch(exp_not(c.is_mobile()), Outcome.NOT_APPLICABLE, "not a mobile number"),
+            Branch(_not(c.is_mobile()), Outcome.NOT_APPLICABLE, "not a mobile number"),
             Branch(
                 c.field("customer_known") | c.field("consent_known"),
                 Outcome.COMPLIANT,
