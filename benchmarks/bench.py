@@ -237,6 +237,10 @@ COLUMNAR_KINDS = frozenset(
         "calling-window",
         "recording",
         "written-acceptance",
+        "silent-calls",
+        "call-frequency",
+        "opening-disclosure",
+        "confirmation-deadline",
     }
 )
 """The call check kinds the columnar engine judges so far (issue 14 is in progress)."""

@@ -30,7 +30,7 @@ from ..vocabulary import (
 )
 from .base import Check, parameter_ref
 from .columns import Branch
-from .verdict import Context, Verdict, fixed, unknown
+from .verdict import Context, MissingParameter, Verdict, fixed, unknown
 
 
 def _unknown_branch(field_name: str) -> tuple[Outcome, str, dict[str, Any]]:
@@ -427,6 +427,34 @@ class SilentCalls(Check):
             facts,
         )
 
+    def columnar(self, c: Any) -> list[Branch]:
+        # an engine judges a batch, so the share is always known (the batch's own)
+        head = [
+            Branch(c.unknown("silent"), *_unknown_branch("silent")),
+            Branch(_not(c.field("silent")), Outcome.COMPLIANT, "the call was not silent"),
+        ]
+        try:
+            limit = c.value(self.max_share)
+        except MissingParameter as missing:
+            return [*head, c.missing(missing.name)]
+        share = c.field("silent_share")
+        args = {"share": c.round_even(share, 2), "limit": c.lit(limit)}
+        return [
+            *head,
+            Branch(
+                share <= c.lit(limit),
+                Outcome.COMPLIANT,
+                "a silent call; the batch's share of silent calls was {share} %, within {limit} %",
+                args,
+            ),
+            Branch(
+                None,
+                Outcome.VIOLATION,
+                "a silent call; the batch's share of silent calls was {share} %, above {limit} %",
+                args,
+            ),
+        ]
+
 
 @frozen
 class Recording(Check):
@@ -481,9 +509,7 @@ class Recording(Check):
             exempt = exempt & c.known("offer_category")
             branches += [
                 Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
-                Branch(
-                    _not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")
-                ),
+                Branch(_not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
                 Branch(
                     _not(exempt) & _not(c.one_of("initiated_by", (Initiator.CONSUMER,))),
                     Outcome.NOT_APPLICABLE,
@@ -548,6 +574,42 @@ class OpeningDisclosure(Check):
                     {"late": late},
                 )
         return fixed(Outcome.COMPLIANT, N_("said at the start of the call"))
+
+    def columnar(self, c: Any) -> list[Branch]:
+        branches: list[Branch] = []
+        if self.initiators:
+            branches += [
+                Branch(c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
+                Branch(
+                    _not(c.one_of("initiated_by", self.initiators)),
+                    Outcome.NOT_APPLICABLE,
+                    "the call was not started by the trader",
+                ),
+            ]
+        missing = c.missing_items(self.items)
+        branches += [
+            Branch(c.unknown("disclosures"), *_unknown_branch("disclosures")),
+            Branch(
+                c.not_empty(missing), Outcome.VIOLATION, "not said: {items}", {"items": missing}
+            ),
+        ]
+        if self.opening is not None:
+            try:
+                limit = c.value(self.opening)
+            except MissingParameter as absent:
+                return [*branches, c.missing(absent.name)]
+            late = c.values_where(
+                [(item, c.first_said(item) > c.lit(limit)) for item in self.items]
+            )
+            branches.append(
+                Branch(
+                    c.not_empty(late),
+                    Outcome.VIOLATION,
+                    "said only after the first {seconds} seconds: {items}",
+                    {"seconds": c.lit(limit), "items": late},
+                )
+            )
+        return [*branches, Branch(None, Outcome.COMPLIANT, "said at the start of the call")]
 
 
 @frozen
@@ -698,6 +760,61 @@ class ConfirmationDeadline(Check):
             facts,
         )
 
+    def columnar(self, c: Any) -> list[Branch]:
+        counts_receipt = self.counts == "received"
+        none_known = c.unknown("confirmation_sent_at")
+        if counts_receipt:
+            none_known = none_known & c.unknown("confirmation_received_at")
+        head = [
+            Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
+            Branch(
+                none_known,
+                *_unknown_branch(
+                    "confirmation_received_at" if counts_receipt else "confirmation_sent_at"
+                ),
+            ),
+        ]
+        try:
+            days = c.value(self.deadline)
+        except MissingParameter as missing:
+            return [*head, c.missing(missing.name)]
+        assert isinstance(days, int)
+        last = c.add_working_days(c.stockholm_day("accepted_at"), days, self.calendar)
+        sent = c.stockholm_day("confirmation_sent_at")
+        branches = list(head)
+        if counts_receipt:
+            got = c.stockholm_day("confirmation_received_at")
+            received = {"got": got, "last": last}
+            branches += [
+                Branch(
+                    c.known("confirmation_received_at") & (got <= last),
+                    Outcome.COMPLIANT,
+                    "the confirmation was received on {got}, by {last}",
+                    received,
+                ),
+                Branch(
+                    c.known("confirmation_received_at"),
+                    Outcome.VIOLATION,
+                    "the confirmation was received on {got}, after the last day {last}",
+                    received,
+                ),
+                Branch(
+                    sent <= last,
+                    Outcome.UNDETERMINED,
+                    "sent on {sent}; the rule counts when the consumer received it, by {last}, "
+                    "and the record does not say (confirmation_received_at)",
+                    {"sent": sent, "last": last},
+                ),
+            ]
+        confirmed = {"sent": sent, "last": last}
+        return [
+            *branches,
+            Branch(sent <= last, Outcome.COMPLIANT, "confirmed on {sent}, by {last}", confirmed),
+            Branch(
+                None, Outcome.VIOLATION, "confirmed on {sent}, after the last day {last}", confirmed
+            ),
+        ]
+
 
 @frozen
 class DoNotCallRequest(Check):
@@ -835,6 +952,26 @@ class CallFrequency(Check):
             {"count": count, "max": max_calls, "days": days},
             facts,
         )
+
+    def columnar(self, c: Any) -> list[Branch]:
+        # an engine judges a batch: its calls are the history when a record has no list
+        try:
+            max_calls, days = c.value(self.max_calls), c.value(self.period)
+        except MissingParameter as missing:
+            return [c.missing(missing.name)]
+        assert isinstance(max_calls, int) and isinstance(days, int)
+        own = c.count_within("previous_calls", days)
+        count = c.lit(1) + c.coalesce(own, c.earlier_calls(days))
+        args = {"count": count, "max": c.lit(max_calls), "days": c.lit(days)}
+        return [
+            Branch(
+                count <= c.lit(max_calls),
+                Outcome.COMPLIANT,
+                "call {count} of at most {max} in {days} days",
+                args,
+            ),
+            Branch(None, Outcome.VIOLATION, "call {count} in {days} days; the cap is {max}", args),
+        ]
 
 
 @frozen

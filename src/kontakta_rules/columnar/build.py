@@ -10,8 +10,10 @@ from typing import Any, TypeAlias
 
 from sqlglot import exp
 
+from ..checks.columns import Branch
 from ..checks.verdict import MissingParameter
 from ..model import Parameter, ParameterValue
+from ..vocabulary import Outcome
 
 CALL_COLUMNS: dict[str, str] = {
     "line": "INTEGER",
@@ -35,12 +37,18 @@ CALL_COLUMNS: dict[str, str] = {
     "confirmation_sent_at": "TIMESTAMPTZ",
     "confirmation_received_at": "TIMESTAMPTZ",
     "do_not_call_requests": "TIMESTAMPTZ[]",
+    "previous_calls": "TIMESTAMPTZ[]",
+    "disclosures": "STRUCT(item VARCHAR, at_seconds DOUBLE)[]",
     "customer_known": "BOOLEAN",
     "consent_known": "BOOLEAN",
 }
 """The call table: one row per record, enums as their values, a list column NULL when the
 record does not say (``[]`` when it says none). ``local_start`` (Stockholm wall clock) and
 ``local_day`` are computed from ``started_at`` by the engine."""
+
+COMPUTED_COLUMNS = ("local_start", "local_day", "local_time", "silent_share")
+"""Computed by the engine for every call: the Stockholm wall clock, and the calling
+organisation's share of silent calls in the batch (percent of the calls whose flag is known)."""
 
 ZONE = "Europe/Stockholm"
 
@@ -70,11 +78,149 @@ class Columns:
 
     def __init__(self, parameters: Mapping[str, Parameter]) -> None:
         self.parameters = parameters
+        self.derived: dict[str, SQL] = {}
+        """Columns computed over the whole batch before the rule's rows are chosen (window
+        functions), by name."""
 
     def field(self, name: str) -> exp.Column:
-        if name not in CALL_COLUMNS and name not in ("local_start", "local_day", "local_time"):
+        if name not in CALL_COLUMNS and name not in COMPUTED_COLUMNS and name not in self.derived:
             raise KeyError(f"the call table has no column {name!r}")
         return exp.column(name)
+
+    def missing(self, name: str) -> Branch:
+        """The branch for rows that reach a parameter without a value (as ``judge``)."""
+        return Branch(
+            None,
+            Outcome.UNDETERMINED,
+            "parameter {name} has no value: set it in your policy overlay",
+            {"name": lit(name)},
+        )
+
+    def earlier_calls(self, days: int) -> SQL:
+        """How many calls of the batch by the same organisation to the same number started
+        in the ``days`` (of 24 hours) before this one, this instant excluded."""
+        name = f"earlier_calls_{days}"
+        spec = exp.WindowSpec(
+            kind="RANGE",
+            start=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.var("DAY")),
+            start_side="PRECEDING",
+            end=exp.Interval(this=exp.Literal.string("1"), unit=exp.var("MICROSECOND")),
+            end_side="PRECEDING",
+        )
+        self.derived[name] = exp.Window(
+            this=exp.Count(this=exp.Star()),
+            partition_by=[exp.column("calling_organisation"), exp.column("destination")],
+            order=exp.Order(expressions=[exp.Ordered(this=exp.column("started_at"))]),
+            spec=spec,
+        )
+        return exp.column(name)
+
+    def said_items(self) -> SQL:
+        """The disclosure items the record lists (each as often as it was said)."""
+        return exp.func(
+            "list_transform",
+            self.field("disclosures"),
+            exp.Lambda(this=exp.column("item", table="d"), expressions=[exp.to_identifier("d")]),
+        )
+
+    def first_said(self, item: object) -> SQL:
+        """When ``item`` was first said (seconds into the call); NULL when never."""
+        said = exp.func(
+            "list_filter",
+            self.field("disclosures"),
+            exp.Lambda(
+                this=exp.EQ(this=exp.column("item", table="d"), expression=lit(item)),
+                expressions=[exp.to_identifier("d")],
+            ),
+        )
+        seconds = exp.func(
+            "list_transform",
+            said,
+            exp.Lambda(
+                this=exp.column("at_seconds", table="d"), expressions=[exp.to_identifier("d")]
+            ),
+        )
+        return exp.func("list_min", seconds)
+
+    def values_where(self, pairs: list[tuple[object, SQL]]) -> SQL:
+        """The list of the values whose condition holds, in the given order."""
+        cases = exp.Array(expressions=[exp.Case().when(cond, lit(value)) for value, cond in pairs])
+        return exp.func(
+            "list_filter",
+            cases,
+            exp.Lambda(
+                this=exp.Not(this=exp.Is(this=exp.column("x"), expression=exp.null())),
+                expressions=[exp.to_identifier("x")],
+            ),
+        )
+
+    def missing_items(self, values: tuple[object, ...]) -> SQL:
+        """The items of ``values`` the record's disclosures never name, in order."""
+        wanted = exp.Array(expressions=[lit(v) for v in values])
+        return exp.func(
+            "list_filter",
+            wanted,
+            exp.Lambda(
+                this=exp.Not(this=exp.func("list_contains", self.said_items(), exp.column("x"))),
+                expressions=[exp.to_identifier("x")],
+            ),
+        )
+
+    def stockholm_day(self, moment: str) -> SQL:
+        return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), self.field(moment)), "DATE")
+
+    def add_working_days(self, day: SQL, count: int, calendar: object) -> SQL:
+        """The ``count``-th working day after ``day`` by ``calendar`` (the engine's
+        ``workdays`` table: every day with the number of working days up to it)."""
+        n_of_day = (
+            exp.select("n")
+            .from_(exp.to_table("workdays").as_("d"))
+            .where(
+                exp.and_(
+                    exp.EQ(this=exp.column("calendar", table="d"), expression=lit(calendar)),
+                    exp.EQ(this=exp.column("day", table="d"), expression=day),
+                )
+            )
+        )
+        target = exp.Add(this=exp.Subquery(this=n_of_day), expression=exp.Literal.number(count))
+        deadline = (
+            exp.select("day")
+            .from_(exp.to_table("workdays").as_("w"))
+            .where(
+                exp.and_(
+                    exp.EQ(this=exp.column("calendar", table="w"), expression=lit(calendar)),
+                    exp.column("working", table="w"),
+                    exp.EQ(this=exp.column("n", table="w"), expression=target),
+                )
+            )
+        )
+        return exp.Subquery(this=deadline)
+
+    def round_even(self, value: SQL, digits: int) -> SQL:
+        """``value`` rounded to ``digits`` decimals half to even, as Python's ``round``."""
+        return exp.func("round_even", value, exp.Literal.number(digits))
+
+    def coalesce(self, *values: SQL) -> SQL:
+        return exp.Coalesce(this=values[0], expressions=list(values[1:]))
+
+    def count_within(self, list_name: str, days: int) -> SQL:
+        """How many items of a timestamp list fall in the ``days`` before ``started_at``."""
+        since = exp.Sub(
+            this=self.field("started_at"),
+            expression=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.var("DAY")),
+        )
+        x = exp.column("x")
+        inside = exp.and_(
+            exp.GTE(this=x, expression=since), exp.LT(this=x, expression=self.field("started_at"))
+        )
+        return exp.func(
+            "len",
+            exp.func(
+                "list_filter",
+                self.field(list_name),
+                exp.Lambda(this=inside, expressions=[exp.to_identifier("x")]),
+            ),
+        )
 
     def known(self, name: str) -> SQL:
         return exp.Not(this=exp.Is(this=self.field(name), expression=exp.null()))

@@ -87,9 +87,9 @@ def _case(branches: Sequence[Branch], value: str) -> SQL:
     raise ValueError("the last branch of a columnar form must have no condition")
 
 
-def rule_branches(rs: Ruleset, rule: Rule) -> list[Branch]:
+def rule_branches(rs: Ruleset, rule: Rule, c: Columns | None = None) -> list[Branch]:
     """The branches of one rule in one ruleset version, scope first."""
-    c = Columns(rs.parameters)
+    c = c or Columns(rs.parameters)
     scope = _scope_branches(rs, c)
     try:
         own = list(rule.check.columnar(c))
@@ -116,7 +116,16 @@ def _window(start: dt.date | None, end: dt.date | None) -> SQL:
 
 
 def rule_select(rs: Ruleset, rule: Rule, ref: RuleRef, days: SQL) -> exp.Select:
-    branches = rule_branches(rs, rule)
+    c = Columns(rs.parameters)
+    branches = rule_branches(rs, rule, c)
+    source: SQL = exp.to_table("calls_v")
+    if c.derived:
+        # window columns see the whole batch, before the rule's own rows are chosen
+        source = (
+            exp.select(exp.Star(), *(e.as_(name) for name, e in c.derived.items()))
+            .from_("calls_v")
+            .subquery("batch")
+        )
     return (
         exp.select(
             exp.column("line"),
@@ -130,7 +139,7 @@ def rule_select(rs: Ruleset, rule: Rule, ref: RuleRef, days: SQL) -> exp.Select:
             _case(branches, "msgid").as_("msgid"),
             _case(branches, "args").as_("args"),
         )
-        .from_("calls_v")
+        .from_(source)
         .where(days)
     )
 

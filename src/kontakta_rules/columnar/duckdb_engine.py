@@ -83,6 +83,10 @@ def _row(line: int, r: CallRecord) -> tuple[Any, ...]:
         r.confirmation_sent_at,
         r.confirmation_received_at,
         None if r.do_not_call_requests is None else list(r.do_not_call_requests),
+        None if r.previous_calls is None else list(r.previous_calls),
+        None
+        if r.disclosures is None
+        else [{"item": d.item.value, "at_seconds": d.at_seconds} for d in r.disclosures],
         r.customer is not None,
         r.consent is not None,
     )
@@ -96,7 +100,9 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, CallRecord]]) -> int:
     """The validated records as the ``calls`` table and ``calls_v`` with the Stockholm wall
-    clock computed once per row; returns how many rows."""
+    clock computed once per row; a call id counts on its first line only, as in the
+    reference's audit (a later line with the same id is rejected there). Returns how many
+    rows."""
     # The validated rows go to DuckDB through a temporary JSON Lines file, which DuckDB's
     # reader takes in bulk (row-by-row inserts run at a few hundred rows a second).
     names = list(CALL_COLUMNS)
@@ -118,10 +124,17 @@ def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, Call
         )
     con.execute(
         f"""CREATE OR REPLACE TABLE calls_v AS
-        SELECT *, timezone('{ZONE}', started_at) AS local_start,
-               CAST(timezone('{ZONE}', started_at) AS DATE) AS local_day,
-               CAST(timezone('{ZONE}', started_at) AS TIME) AS local_time
-        FROM calls"""
+        SELECT *,
+               100.0 * count_if(silent) OVER (PARTITION BY calling_organisation)
+                 / nullif(count(silent) OVER (PARTITION BY calling_organisation), 0)
+                 AS silent_share
+        FROM (
+          SELECT *, timezone('{ZONE}', started_at) AS local_start,
+                 CAST(timezone('{ZONE}', started_at) AS DATE) AS local_day,
+                 CAST(timezone('{ZONE}', started_at) AS TIME) AS local_time
+          FROM calls
+          QUALIFY row_number() OVER (PARTITION BY call_id ORDER BY line) = 1
+        )"""
     )
     return count
 
@@ -134,15 +147,39 @@ def _json_value(value: object) -> str:
 
 def load_holidays(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
     """The holiday calendars as a table, from the same source as the reference."""
+    years = sorted(set(years))
     con.execute("CREATE OR REPLACE TABLE holidays (calendar VARCHAR, day DATE)")
     rows = [
         (calendar.value, day)
-        for year in sorted(set(years))
+        for year in years
         for calendar in HolidayCalendar
         for day in sorted(holidays_in(calendar, year))
     ]
     if rows:
         con.executemany("INSERT INTO holidays VALUES (?, ?)", rows)
+    # every day with the number of working days up to it, per calendar (working-day deadlines)
+    first, last = min(years, default=2000), max(years, default=2000)
+    con.execute(
+        """CREATE OR REPLACE TABLE workdays AS
+        WITH days AS (
+          SELECT c.calendar, CAST(d.day AS DATE) AS day
+          FROM (SELECT DISTINCT calendar FROM holidays
+                UNION SELECT unnest(?) AS calendar) c,
+               range(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 DAY) d(day)
+        )
+        SELECT calendar, day,
+               isodow(day) < 6 AND day NOT IN (
+                 SELECT h.day FROM holidays h WHERE h.calendar = days.calendar) AS working,
+               sum(CAST(isodow(day) < 6 AND day NOT IN (
+                 SELECT h.day FROM holidays h WHERE h.calendar = days.calendar) AS INTEGER))
+                 OVER (PARTITION BY calendar ORDER BY day) AS n
+        FROM days""",
+        [
+            [c.value for c in HolidayCalendar],
+            dt.date(first, 1, 1).isoformat(),
+            dt.date(last + 1, 1, 1).isoformat(),
+        ],
+    )
 
 
 _COMPILED: weakref.WeakKeyDictionary[
@@ -174,7 +211,9 @@ def prepared(
         raise UnsupportedRules(unsupported)
     con = connect()
     load_calls(con, records)
-    years = {r.started_at.year for _, r in records}
+    years = {r.started_at.year for _, r in records} | {
+        r.accepted_at.year for _, r in records if r.accepted_at is not None
+    }
     load_holidays(con, years | {y - 1 for y in years} | {y + 1 for y in years})
     return con, sql
 
