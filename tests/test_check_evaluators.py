@@ -155,3 +155,23 @@ def test_a_kind_without_an_evaluator_is_undetermined_not_compliant() -> None:
     )
     assert verdict.outcome is Outcome.UNDETERMINED
     assert attrs.has(type(verdict))
+
+
+def test_a_frequency_period_is_the_same_for_every_way_of_writing_the_time() -> None:
+    """30 days before 4 April 2024 11:00 in Stockholm are 720 hours, across the change to
+    summer time: a call at 10:00 on 5 March (09:00 UTC) is exactly 30 days earlier, whether
+    the times carry the zone or a fixed offset (the columnar engine found the difference)."""
+    from kontakta_rules.checks import CallFrequency
+
+    check = CallFrequency(max_calls="max", period="days")
+    param = {
+        "max": Parameter(ParameterType.INTEGER, Text("x", "x"), Basis.ORGANISATION, value=1),
+        "days": Parameter(ParameterType.INTEGER, Text("x", "x"), Basis.ORGANISATION, value=30),
+    }
+    earlier = dt.datetime(2024, 3, 5, 10, tzinfo=STHLM)
+    now = dt.datetime(2024, 4, 4, 11, tzinfo=STHLM)
+    zoned = _call(now, previous_calls=(earlier,))
+    fixed = _call(now.astimezone(dt.timezone(dt.timedelta(hours=2))), previous_calls=(earlier,))
+    a = check.judge(zoned, Context(param)).outcome
+    b = check.judge(fixed, Context(param)).outcome
+    assert a is b is Outcome.VIOLATION  # the earlier call is inside the 30 days: 2 > 1

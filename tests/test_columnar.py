@@ -24,9 +24,15 @@ from kontakta_rules.columnar.build import Columns
 from kontakta_rules.evaluate import CallEvaluator
 from kontakta_rules.i18n import Message
 from kontakta_rules.loading import load_overlay
+from kontakta_rules.nix import NixRegister
 from kontakta_rules.subjects import CallRecord
 from kontakta_rules.subjects.call_io import read_jsonl
-from kontakta_rules.subjects.call_record import Disclosed
+from kontakta_rules.subjects.call_record import (
+    Consent,
+    CustomerRelationship,
+    Disclosed,
+    NixEvidence,
+)
 from kontakta_rules.timezone import STOCKHOLM
 from kontakta_rules.vocabulary import SubjectKind
 
@@ -35,8 +41,6 @@ POLICY = load_overlay(ROOT / "examples" / "policy.toml")
 CASES_POLICY = load_overlay(ROOT / "tests" / "data" / "overlays" / "cases-policy.toml")
 
 NOT_YET = {
-    "nix-check",
-    "nix-listed",
     "business-subscription",
     "defers-to",
 }
@@ -60,7 +64,7 @@ def test_every_call_check_kind_has_a_columnar_form_or_is_named_as_not_yet() -> N
     assert have == COLUMNAR, "a kind is listed as NOT_YET but has a columnar form, or neither"
     assert NOT_YET <= CALL_KINDS
     with pytest.raises(NoColumnarForm):
-        CHECK_KINDS["nix-check"](validity="v").columnar(probe)  # type: ignore[call-arg]
+        CHECK_KINDS["business-subscription"](office_hours="o").columnar(probe)  # type: ignore[call-arg]
 
 
 def _norm(value: object) -> Any:
@@ -124,7 +128,7 @@ def test_the_bundled_examples_give_the_same_findings() -> None:
 
 def test_the_engine_refuses_a_stack_it_cannot_judge_fully() -> None:
     items = [(1, _record(dt.datetime(2024, 3, 5, 10, tzinfo=STOCKHOLM)))]
-    with pytest.raises(engine.UnsupportedRules, match="nix-check"):
+    with pytest.raises(engine.UnsupportedRules, match="business-subscription"):
         list(engine.judge(CallEvaluator(overlay=POLICY), items))
 
 
@@ -194,6 +198,46 @@ def _records(draw: st.DrawFn, i: int) -> CallRecord:
         "offer_sent_at": draw(moment),
         "acceptance_form": draw(st.sampled_from([None, "written", "oral", "sms-reply"])),
         "silent": draw(_maybe),
+        "subscription": draw(st.sampled_from([None, "private", "company"])),
+        "principal": draw(st.sampled_from([None, "Principal AB"])),
+        "nix": draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    NixEvidence,
+                    st.booleans(),
+                    st.one_of(st.none(), _days(at, -130, 5)),
+                    _maybe,
+                ),
+            )
+        ),
+        "customer": draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    CustomerRelationship,
+                    st.sampled_from(["electricity", "broadband"]),
+                    _days(at, -900, 3),
+                ).flatmap(
+                    lambda cr: st.one_of(
+                        st.just(cr),
+                        _days(at, -500, 0)
+                        .filter(lambda e: e >= cr.started)
+                        .map(lambda e: CustomerRelationship(cr.product_category, cr.started, e)),
+                    )
+                ),
+            )
+        ),
+        "consent": draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    Consent,
+                    st.sampled_from([("Acme AB",), ("Other AB",), ("Principal AB",)]),
+                    some_moment,
+                ),
+            )
+        ),
         "disclosures": draw(
             st.one_of(
                 st.none(),
@@ -224,8 +268,19 @@ def _records(draw: st.DrawFn, i: int) -> CallRecord:
     return CallRecord(**{**_fields(record), "ended_at": at + minutes})
 
 
+def _days(at: dt.datetime, low: int, high: int) -> st.SearchStrategy[dt.date]:
+    """Days from ``low`` to ``high`` days around the call's Stockholm day."""
+    day = at.astimezone(STOCKHOLM).date()
+    return st.integers(low, high).map(lambda d: day + dt.timedelta(days=d))
+
+
 GENERATED = CallEvaluator(overlay=CASES_POLICY)
 """One evaluator for every generated batch: its stack is compiled once."""
+WITH_REGISTER = CallEvaluator(
+    overlay=CASES_POLICY,
+    nix=NixRegister.from_lines(["070-174 06 05", "08-123 456 78"], updated=dt.date(2016, 5, 2)),
+)
+"""The same with a register snapshot, for records without their own NIX evidence."""
 
 
 def _fields(record: CallRecord) -> dict[str, Any]:
@@ -246,7 +301,9 @@ def _fields(record: CallRecord) -> dict[str, Any]:
 )
 def test_generated_batches_give_the_same_findings(records: tuple[CallRecord, ...]) -> None:
     items = list(enumerate(records, start=1))
-    missing, extra, _ = differences(GENERATED, items)
+    for evaluator in (GENERATED, WITH_REGISTER):
+        missing, extra, _ = differences(evaluator, items)
+        assert (missing, extra) == (set(), set())
     assert (missing, extra) == (set(), set())
 
 

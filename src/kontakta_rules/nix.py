@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import LoadError, Problem
@@ -52,6 +52,11 @@ class NixRegister:
         ):
             nsn = national_number(number)  # not already E.164: normalise (or raise)
         return self.contains_nsn(int(nsn))
+
+    def national_numbers(self) -> Iterator[int]:
+        """The listed numbers as national significant numbers (the digits after +46), in
+        ascending order."""
+        return iter(self._numbers)
 
     def contains_nsn(self, nsn: int) -> bool:
         """Look-up by national significant number (the digits after +46) as an int."""

@@ -121,6 +121,62 @@ class NixCheck(Check):
             facts,
         )
 
+    def columnar(self, c: Any) -> list[Branch]:
+        branches = _nix_not_covered_branches(c, self.covered_purposes)
+        if self.mobiles_registrable_from is not None:
+            branches.append(
+                Branch(
+                    (c.field("local_day") < c.lit(self.mobiles_registrable_from)) & c.is_mobile(),
+                    Outcome.NOT_APPLICABLE,
+                    "mobile numbers could be registered in NIX only from {date}",
+                    {"date": c.lit(self.mobiles_registrable_from)},
+                )
+            )
+        updated, day = c.field("nix_e_updated"), c.field("local_day")
+        branches += [
+            Branch(_not(c.field("nix_known")), *_unknown_branch("nix")),
+            Branch(
+                _not(c.field("nix_e_checked"))
+                & (c.field("customer_known") | c.field("consent_known")),
+                Outcome.NOT_APPLICABLE,
+                "no NIX check: the call relies on an exception, judged by the rule on registered numbers",
+            ),
+            Branch(
+                _not(c.field("nix_e_checked")),
+                Outcome.VIOLATION,
+                "the number was not checked against NIX",
+            ),
+            Branch(c.unknown("nix_e_updated"), *_unknown_branch("nix.register_updated")),
+            Branch(
+                updated > day,
+                Outcome.UNDETERMINED,
+                "the register version of {updated} is dated after the call",
+                {"updated": updated},
+            ),
+        ]
+        try:
+            months = c.value(self.validity)
+        except MissingParameter as missing:
+            return [*branches, c.missing(missing.name)]
+        assert isinstance(months, int)
+        until = c.add_months(updated, months)
+        args = {"updated": updated, "until": until}
+        return [
+            *branches,
+            Branch(
+                day <= until,
+                Outcome.COMPLIANT,
+                "checked against the register version of {updated}, valid until {until}",
+                args,
+            ),
+            Branch(
+                None,
+                Outcome.VIOLATION,
+                "the NIX check (register version of {updated}) was valid only until {until}",
+                args,
+            ),
+        ]
+
 
 def _judged(
     ok: bool, compliant: str, violation: str, args: dict[str, Any], evidence: dict[str, Any]
@@ -159,6 +215,33 @@ def _purpose_branches(c: Any, covered: tuple[Purpose, ...]) -> list[Branch]:
 def _not(expression: Any) -> Any:
     """``NOT expression`` for a columnar condition (sqlglot's operator, imported lazily)."""
     return ~expression
+
+
+def _nix_not_covered_branches(c: Any, covered: tuple[Purpose, ...]) -> list[Branch]:
+    """The columnar form of :func:`_nix_not_covered`."""
+    out = []
+    if covered:
+        out.append(
+            Branch(
+                _not(c.one_of("purpose", covered)),
+                Outcome.NOT_APPLICABLE,
+                "NIX does not cover calls for {purpose}",
+                {"purpose": c.field("purpose")},
+            )
+        )
+    return [
+        *out,
+        Branch(
+            c.one_of("subscription", (SubscriptionType.COMPANY,)),
+            Outcome.NOT_APPLICABLE,
+            "company subscriptions cannot be registered in NIX",
+        ),
+        Branch(
+            c.one_of("initiated_by", (Initiator.CONSUMER,)),
+            Outcome.NOT_APPLICABLE,
+            "the person called the organisation",
+        ),
+    ]
 
 
 def nix_evidence(subject: CallRecord, context: Context) -> NixEvidence | None:
@@ -322,6 +405,138 @@ class NixListed(Check):
             ),
             {"listed": True},
         )
+
+    def columnar(self, c: Any) -> list[Branch]:
+        day = c.field("local_day")
+        listed = c.coalesce(c.field("nix_e_listed"), c.field("register_listed"))
+        customer, consent = c.field("customer_known"), c.field("consent_known")
+        branches = [
+            *_nix_not_covered_branches(c, self.covered_purposes),
+            Branch(listed.is_(None), *_unknown_branch("nix.listed")),
+            Branch(_not(listed), Outcome.COMPLIANT, "the number is not in NIX"),
+        ]
+        started, ended = c.field("customer_started"), c.field("customer_ended")
+        product, offer = c.field("customer_product_category"), c.field("offer_category")
+        try:
+            tail: int | None = c.value(self.customer_tail)
+        except MissingParameter as missing:
+            tail = None
+            branches.append(Branch(customer, *c.missing(missing.name).outcome_and_message()))
+        customer_reason = None
+        if tail is not None:
+            lapsed = ended.is_(None).not_() & (day > c.add_months(ended, tail))
+            customer_ok = (
+                customer
+                & (started <= day)
+                & offer.is_(None).not_()
+                & product.eq(offer)
+                & _not(lapsed)
+            )
+            branches.append(
+                Branch(
+                    customer_ok,
+                    Outcome.COMPLIANT,
+                    "listed in NIX, but an existing customer called about the same type of product",
+                )
+            )
+            customer_reason = c.first_of(
+                [
+                    (
+                        customer & (started > day),
+                        c.message(
+                            "the customer relationship started on {started}, after the call",
+                            {"started": started},
+                        ),
+                    ),
+                    (
+                        customer & offer.is_(None).not_() & product.neq(offer),
+                        c.message(
+                            "the offer ({offer}) is not the customer's type of product ({product})",
+                            {"offer": offer, "product": product},
+                        ),
+                    ),
+                    (
+                        customer & offer.is_(None).not_() & lapsed,
+                        c.message(
+                            "the customer relationship ended on {ended}, more than {months} months before the call",
+                            {"ended": ended, "months": c.lit(tail)},
+                        ),
+                    ),
+                ]
+            )
+        org, given_at = c.field("calling_organisation"), c.field("consent_given_at")
+        named = c.list_has("consent_organisations", org) | (
+            c.known("principal") & c.list_has("consent_organisations", c.field("principal"))
+        )
+        given_day = c.stockholm_day("consent_given_at")
+        expired = c.lit(False)
+        consent_reason = None
+        usable = True
+        if self.consent_validity is not None:
+            try:
+                months = c.value(self.consent_validity)
+                assert isinstance(months, int)
+                expired = day > c.add_months(given_day, months)
+            except MissingParameter as missing:
+                usable = False
+                branches.append(Branch(consent, *c.missing(missing.name).outcome_and_message()))
+        if usable:
+            late = given_at > c.field("started_at")
+            unnamed = c.lit(self.consent_requires_active_selection) & _not(named)
+            branches.append(
+                Branch(
+                    consent & _not(late) & _not(unnamed) & _not(expired),
+                    Outcome.COMPLIANT,
+                    "listed in NIX, but the person consented to calls from {org}",
+                    {"org": org},
+                )
+            )
+            consent_reason = c.first_of(
+                [
+                    (
+                        consent & late,
+                        c.message(
+                            "the consent was given on {given}, after the call", {"given": given_day}
+                        ),
+                    ),
+                    (
+                        consent & unnamed,
+                        c.message(
+                            "the consent does not name {org} as actively ticked", {"org": org}
+                        ),
+                    ),
+                    (
+                        consent & expired,
+                        c.message("the consent given on {given} has lapsed", {"given": given_day}),
+                    ),
+                ]
+            )
+        if tail is not None:
+            branches.append(
+                Branch(
+                    customer & (started <= day) & offer.is_(None),
+                    *_unknown_branch("offer_category"),
+                )
+            )
+        reasons = [r for r in (customer_reason, consent_reason) if r is not None]
+        none_apply = c.message("no exception applies")
+        if len(reasons) == 2:
+            a, b = reasons
+            reason = c.first_of(
+                [
+                    (a.is_(None).not_() & b.is_(None).not_(), c.message("{a}; {b}", {"a": a, "b": b})),
+                    (a.is_(None).not_(), a),
+                    (b.is_(None).not_(), b),
+                ]
+            ).else_(none_apply)
+        elif reasons:
+            reason = c.coalesce(reasons[0], none_apply)
+        else:
+            reason = none_apply
+        return [
+            *branches,
+            Branch(None, Outcome.VIOLATION, "the number is in NIX: {reasons}", {"reasons": reason}),
+        ]
 
 
 @frozen
@@ -936,7 +1151,9 @@ class CallFrequency(Check):
             return unknown("previous_calls")
         max_calls, days = context.value(self.max_calls), context.value(self.period)
         assert isinstance(max_calls, int) and isinstance(days, int)
-        since = subject.started_at - dt.timedelta(days=days)
+        # elapsed time: days of 24 hours back from the instant, however the time was written
+        # (subtracting from a zoned time would count wall-clock days instead)
+        since = subject.started_at.astimezone(dt.UTC) - dt.timedelta(days=days)
         if subject.previous_calls is not None:
             earlier = CallHistory.count_in(subject.previous_calls, since, subject.started_at)
         else:

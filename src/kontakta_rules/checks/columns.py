@@ -28,6 +28,10 @@ class Branch:
     msgid: str
     args: Mapping[str, Any] = field(factory=dict)
 
+    def outcome_and_message(self) -> tuple[Outcome, str, Mapping[str, Any]]:
+        """This branch's decision, for a branch with another condition."""
+        return self.outcome, self.msgid, self.args
+
 
 class NoColumnarForm(NotImplementedError):
     """The check kind has no columnar form (yet): an engine refuses the stack, it never

@@ -41,14 +41,36 @@ CALL_COLUMNS: dict[str, str] = {
     "disclosures": "STRUCT(item VARCHAR, at_seconds DOUBLE)[]",
     "customer_known": "BOOLEAN",
     "consent_known": "BOOLEAN",
+    "nix_given": "BOOLEAN",
+    "nix_checked": "BOOLEAN",
+    "nix_register_updated": "DATE",
+    "nix_listed": "BOOLEAN",
+    "customer_product_category": "VARCHAR",
+    "customer_started": "DATE",
+    "customer_ended": "DATE",
+    "consent_organisations": "VARCHAR[]",
+    "consent_given_at": "TIMESTAMPTZ",
 }
 """The call table: one row per record, enums as their values, a list column NULL when the
 record does not say (``[]`` when it says none). ``local_start`` (Stockholm wall clock) and
 ``local_day`` are computed from ``started_at`` by the engine."""
 
-COMPUTED_COLUMNS = ("local_start", "local_day", "local_time", "silent_share")
-"""Computed by the engine for every call: the Stockholm wall clock, and the calling
-organisation's share of silent calls in the batch (percent of the calls whose flag is known)."""
+COMPUTED_COLUMNS = (
+    "local_start",
+    "local_day",
+    "local_time",
+    "silent_share",
+    "nix_known",
+    "nix_e_checked",
+    "nix_e_updated",
+    "nix_e_listed",
+    "register_listed",
+)
+"""Computed by the engine for every call: the Stockholm wall clock; the calling
+organisation's share of silent calls in the batch (percent of the calls whose flag is known);
+the NIX evidence the checks use (the record's own, else the register snapshot's when it was
+updated on or before the call's day: ``nix_known``, ``nix_e_*``), and what the snapshot
+alone says (``register_listed``, NULL without a usable snapshot)."""
 
 ZONE = "Europe/Stockholm"
 
@@ -195,6 +217,42 @@ class Columns:
             )
         )
         return exp.Subquery(this=deadline)
+
+    def add_months(self, day: SQL, months: int) -> SQL:
+        """``day`` plus ``months``, the month's last day when it is shorter (as
+        :func:`calendar.add_months`; DuckDB clamps the same way)."""
+        return exp.cast(
+            exp.Add(
+                this=day,
+                expression=exp.Interval(
+                    this=exp.Literal.string(str(months)), unit=exp.var("MONTH")
+                ),
+            ),
+            "DATE",
+        )
+
+    def message(self, msgid: str, args: dict[str, SQL] | None = None) -> SQL:
+        """A message as a value of another message (JSON ``{"msgid", "args"}``)."""
+        pairs = [
+            exp.JSONKeyValue(this=lit(name), expression=value)
+            for name, value in sorted((args or {}).items())
+        ]
+        return exp.JSONObject(
+            expressions=[
+                exp.JSONKeyValue(this=lit("msgid"), expression=lit(msgid)),
+                exp.JSONKeyValue(this=lit("args"), expression=exp.JSONObject(expressions=pairs)),
+            ]
+        )
+
+    def first_of(self, pairs: list[tuple[SQL, SQL]]) -> SQL:
+        """The value of the first condition that holds; NULL when none does."""
+        case = exp.Case()
+        for condition, value in pairs:
+            case = case.when(condition, value)
+        return case
+
+    def list_has(self, list_name: str, value: SQL) -> SQL:
+        return exp.func("list_contains", self.field(list_name), value)
 
     def round_even(self, value: SQL, digits: int) -> SQL:
         """``value`` rounded to ``digits`` decimals half to even, as Python's ``round``."""

@@ -18,6 +18,7 @@ from attrs import frozen
 
 from ..calendar import holidays_in
 from ..evaluate import CallEvaluator
+from ..nix import NixRegister
 from ..subjects.call_record import CallRecord
 from ..vocabulary import HolidayCalendar
 from . import require
@@ -89,6 +90,15 @@ def _row(line: int, r: CallRecord) -> tuple[Any, ...]:
         else [{"item": d.item.value, "at_seconds": d.at_seconds} for d in r.disclosures],
         r.customer is not None,
         r.consent is not None,
+        r.nix is not None,
+        None if r.nix is None else r.nix.checked,
+        None if r.nix is None else r.nix.register_updated,
+        None if r.nix is None else r.nix.listed,
+        None if r.customer is None else r.customer.product_category,
+        None if r.customer is None else r.customer.started,
+        None if r.customer is None else r.customer.ended,
+        None if r.consent is None else list(r.consent.organisations),
+        None if r.consent is None else r.consent.given_at,
     )
 
 
@@ -96,6 +106,23 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+def load_register(con: duckdb.DuckDBPyConnection, register: NixRegister | None) -> None:
+    """The NIX snapshot as a table of national significant numbers (integers), and its
+    update date; an empty table and no date without one."""
+    con.execute("CREATE OR REPLACE TABLE register (nsn BIGINT)")
+    con.execute("CREATE OR REPLACE TABLE register_info (updated DATE)")
+    if register is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "register.txt"
+        path.write_text("".join(f"{n}\n" for n in register.national_numbers()), encoding="ascii")
+        con.execute(
+            "INSERT INTO register SELECT * FROM read_csv(?, header = false, columns = {'nsn': 'BIGINT'})",
+            [str(path)],
+        )
+    con.execute("INSERT INTO register_info VALUES (?)", [register.updated])
 
 
 def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, CallRecord]]) -> int:
@@ -127,13 +154,26 @@ def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, Call
         SELECT *,
                100.0 * count_if(silent) OVER (PARTITION BY calling_organisation)
                  / nullif(count(silent) OVER (PARTITION BY calling_organisation), 0)
-                 AS silent_share
+                 AS silent_share,
+               nix_given OR register_listed IS NOT NULL AS nix_known,
+               CASE WHEN nix_given THEN nix_checked ELSE true END AS nix_e_checked,
+               CASE WHEN nix_given THEN nix_register_updated
+                    ELSE (SELECT updated FROM register_info) END AS nix_e_updated,
+               CASE WHEN nix_given THEN nix_listed ELSE register_listed END AS nix_e_listed
         FROM (
+          SELECT *,
+                 CASE WHEN (SELECT updated FROM register_info) <= local_day
+                      THEN EXISTS (SELECT 1 FROM register r
+                                   WHERE r.nsn = TRY_CAST(substr(destination, 4) AS BIGINT)
+                                     AND destination LIKE '+46%')
+                 END AS register_listed
+          FROM (
           SELECT *, timezone('{ZONE}', started_at) AS local_start,
                  CAST(timezone('{ZONE}', started_at) AS DATE) AS local_day,
                  CAST(timezone('{ZONE}', started_at) AS TIME) AS local_time
           FROM calls
           QUALIFY row_number() OVER (PARTITION BY call_id ORDER BY line) = 1
+          )
         )"""
     )
     return count
@@ -210,6 +250,7 @@ def prepared(
     if unsupported:
         raise UnsupportedRules(unsupported)
     con = connect()
+    load_register(con, evaluator.nix)
     load_calls(con, records)
     years = {r.started_at.year for _, r in records} | {
         r.accepted_at.year for _, r in records if r.accepted_at is not None
