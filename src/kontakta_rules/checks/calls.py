@@ -524,7 +524,10 @@ class NixListed(Check):
             a, b = reasons
             reason = c.first_of(
                 [
-                    (a.is_(None).not_() & b.is_(None).not_(), c.message("{a}; {b}", {"a": a, "b": b})),
+                    (
+                        a.is_(None).not_() & b.is_(None).not_(),
+                        c.message("{a}; {b}", {"a": a, "b": b}),
+                    ),
                     (a.is_(None).not_(), a),
                     (b.is_(None).not_(), b),
                 ]
@@ -582,6 +585,51 @@ class BusinessSubscription(Check):
                     ),
                 )
         return judge_window(subject.started_at, context.value(self.office_hours), self.calendar)
+
+    def columnar(self, c: Any) -> list[Branch]:
+        branches = [
+            *_purpose_branches(c, self.covered_purposes),
+            Branch(
+                c.one_of("initiated_by", (Initiator.CONSUMER,)),
+                Outcome.NOT_APPLICABLE,
+                "the person called the organisation",
+            ),
+        ]
+        if self.nixed_only:
+            listed = c.field("nix_e_listed")
+            branches += [
+                Branch(c.unknown("target"), *_unknown_branch("target")),
+                Branch(
+                    _not(
+                        c.one_of("target", (Target.INACTIVE_SOLE_TRADER, Target.ACTIVE_SOLE_TRADER))
+                    ),
+                    Outcome.NOT_APPLICABLE,
+                    "the person called is not a sole trader",
+                ),
+                Branch(
+                    _not(c.field("nix_known")) | listed.is_(None), *_unknown_branch("nix.listed")
+                ),
+                Branch(_not(listed), Outcome.NOT_APPLICABLE, "the number is not in NIX"),
+            ]
+        else:
+            branches += [
+                Branch(c.unknown("subscription"), *_unknown_branch("subscription")),
+                Branch(
+                    _not(c.one_of("subscription", (SubscriptionType.COMPANY,))),
+                    Outcome.NOT_APPLICABLE,
+                    "not a company subscription",
+                ),
+                Branch(
+                    c.one_of("target", (Target.CONSUMER,)),
+                    Outcome.VIOLATION,
+                    "a call on a company subscription addressed the user as a private person",
+                ),
+            ]
+        try:
+            schedule = c.value(self.office_hours)
+        except MissingParameter as missing:
+            return [*branches, c.missing(missing.name)]
+        return [*branches, *window_branches(c, schedule, self.calendar)]
 
 
 @frozen
@@ -1083,33 +1131,34 @@ class CallingWindow(Check):
         return judge_window(subject.started_at, context.value(self.window), self.calendar)
 
     def columnar(self, c: Any) -> list[Branch]:
-        schedule = c.value(self.window)
-        assert isinstance(schedule, WeeklySchedule)
-        holiday = c.is_holiday(self.calendar)
-        open_on_weekdays = [
-            c.weekday_is(i + 1) & c.time_in(r.start, r.end)
-            for i, ranges in enumerate(schedule.days)
-            for r in ranges
-        ]
-        open_on_holidays = [c.time_in(r.start, r.end) for r in schedule.holiday]
-        is_open = (_not(holiday) & _any_of(c, open_on_weekdays)) | (
-            holiday & _any_of(c, open_on_holidays)
-        )
-        time = {"time": c.local_text()}
-        return [
-            Branch(
-                is_open,
-                Outcome.COMPLIANT,
-                "the call started {time} (Stockholm), inside the window",
-                time,
-            ),
-            Branch(
-                None,
-                Outcome.VIOLATION,
-                "the call started {time} (Stockholm), outside the window",
-                time,
-            ),
-        ]
+        return window_branches(c, c.value(self.window), self.calendar)
+
+
+def window_branches(c: Any, schedule: Any, calendar: HolidayCalendar) -> list[Branch]:
+    """The columnar form of :func:`judge_window`."""
+    assert isinstance(schedule, WeeklySchedule)
+    holiday = c.is_holiday(calendar)
+    open_on_weekdays = [
+        c.weekday_is(i + 1) & c.time_in(r.start, r.end)
+        for i, ranges in enumerate(schedule.days)
+        for r in ranges
+    ]
+    open_on_holidays = [c.time_in(r.start, r.end) for r in schedule.holiday]
+    is_open = (_not(holiday) & _any_of(c, open_on_weekdays)) | (
+        holiday & _any_of(c, open_on_holidays)
+    )
+    time = {"time": c.local_text()}
+    return [
+        Branch(
+            is_open,
+            Outcome.COMPLIANT,
+            "the call started {time} (Stockholm), inside the window",
+            time,
+        ),
+        Branch(
+            None, Outcome.VIOLATION, "the call started {time} (Stockholm), outside the window", time
+        ),
+    ]
 
 
 def _any_of(c: Any, conditions: list[Any]) -> Any:
