@@ -43,6 +43,7 @@ from .model import RejectedInput, Report
 from .nix import NixRegister
 from .report import (
     LISTINGS,
+    OUTCOME_LABELS,
     CsvReport,
     JsonReport,
     Listing,
@@ -238,6 +239,39 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         "--input-format",
         choices=["jsonl", "csv"],
         help=_("the format of FILE (default: from its name; standard input: jsonl)"),
+    )
+
+    audit_parser = sub.add_parser(
+        "audit",
+        parents=[common, stack],
+        help=_(
+            "audit call records with the reference evaluator or the columnar engine, and "
+            "write the findings table"
+        ),
+    )
+    audit_parser.add_argument("file", type=Path, metavar="FILE")
+    audit_parser.add_argument(
+        "--engine",
+        choices=["reference", "duckdb"],
+        default="reference",
+        help=_("reference (row by row) or duckdb (the columnar engine, kontakta-rules[duckdb])"),
+    )
+    audit_parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FINDINGS",
+        help=_("write the findings table here (.parquet, or .csv); needs --engine duckdb"),
+    )
+    audit_parser.add_argument(
+        "--input-format",
+        choices=["jsonl", "csv"],
+        help=_("the format of FILE (default: from its name; standard input: jsonl)"),
+    )
+    audit_parser.add_argument(
+        "--fail-on",
+        choices=["violation", "undetermined"],
+        default="violation",
+        help=_("exit 1 on a violation (default), or also on an undetermined finding"),
     )
 
     texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
@@ -503,6 +537,48 @@ def _exit_status(counts: Any, args: argparse.Namespace, rejected: int) -> int:
     return EXIT_INVALID if any(counts[o] for o in failing) else EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from .audit import audit
+
+    if args.out is not None and args.engine != "duckdb":
+        err.write(
+            Message("--out needs --engine duckdb: the columnar engine writes the table").render(
+                lang
+            )
+            + "\n"
+        )
+        return EXIT_USAGE
+    source = source_name(args.file)
+    csv = (args.input_format == "csv") if args.input_format else None
+    with spooled(args.file) as path:
+        result = audit(
+            _evaluator(args), path, source=source, csv=csv, engine=args.engine, findings=args.out
+        )
+    out.write(
+        Message(
+            "{records} records judged by {engine}; rejected lines: {rejected}",
+            {"records": result.records, "engine": args.engine, "rejected": len(result.rejected)},
+        ).render(lang)
+        + "\n"
+    )
+    for outcome in Outcome:
+        out.write(
+            f"  {gettext(OUTCOME_LABELS[outcome], lang)}: {format_number(result.counts[outcome.value], lang)}\n"
+        )
+    for r in result.rejected:
+        out.write(
+            Message(
+                "rejected: {source} line {line}: {reason}",
+                {"source": r.source, "line": r.line, "reason": r.reason},
+            ).render(lang)
+            + "\n"
+        )
+    if args.out is not None:
+        out.write(Message("findings table: {path}", {"path": str(args.out)}).render(lang) + "\n")
+    counts = {o: result.counts[o.value] for o in Outcome}
+    return _exit_status(counts, args, len(result.rejected))
+
+
 def _cmd_check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     if args.subject == "process":
         return _cmd_check_process(args, lang, out, err)
@@ -667,6 +743,7 @@ _COMMANDS = {
     "fingerprint": _cmd_fingerprint,
     "schema": _cmd_schema,
     "check": _cmd_check,
+    "audit": _cmd_audit,
     "decide": _cmd_decide,
 }
 

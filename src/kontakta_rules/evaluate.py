@@ -289,6 +289,21 @@ class CallEvaluator(Evaluator):
     ) -> RejectedInput | list[Finding]:
         """One line of an audit: its findings, or why it is rejected (unusable, a call id
         already seen on an earlier line, or dated before any call rules)."""
+        rejected = self.rejection(line, item, first_line, source)
+        if rejected is not None:
+            return rejected
+        assert isinstance(item, CallRecord)
+        return self.findings(item, kinds)
+
+    def rejection(
+        self,
+        line: int,
+        item: CallRecord | RejectedInput,
+        first_line: Mapping[str, int],
+        source: str,
+    ) -> RejectedInput | None:
+        """Why an audit rejects this line (unusable, a call id already seen on an earlier
+        line, or dated before any call rules); None when it is judged."""
         if isinstance(item, RejectedInput):
             return item
         first = first_line.get(item.call_id)
@@ -302,7 +317,7 @@ class CallEvaluator(Evaluator):
         )
         if reason is not None:
             return RejectedInput(source, line, reason.text())
-        return self.findings(item, kinds)
+        return None
 
     def rule_ref(self, ruleset_id: str, version: dt.date, rule_id: str) -> RuleRef:
         """The reference of one rule as this evaluator reports it (its overlay applied)."""

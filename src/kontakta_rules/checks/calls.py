@@ -1287,3 +1287,30 @@ class DefersTo(Check):
     kind: ClassVar[str] = "defers-to"
     subjects: ClassVar[frozenset[SubjectKind]] = _CALL
     ruleset: str
+
+    def columnar(self, c: Any) -> list[Branch]:
+        # the compiler joins, per call, the worst finding of the other ruleset (``deferred_*``)
+        # and whether that ruleset had no version in force on the call's day (``deferred_absent``)
+        worst = c.deferred(self.ruleset)
+        name = c.lit(self.ruleset)
+        return [
+            Branch(
+                _not(worst.found) & worst.absent,
+                Outcome.NOT_APPLICABLE,
+                "no version of {ruleset} was in force on that day",
+                {"ruleset": name},
+            ),
+            Branch(
+                _not(worst.found),
+                Outcome.UNDETERMINED,
+                "{ruleset} is not in the stack of rules evaluated",
+                {"ruleset": name},
+            ),
+            Branch(
+                None,
+                None,
+                "{ruleset}: {rule}: {message}",
+                {"ruleset": name, "rule": worst.rule_id, "message": worst.message},
+                outcome_of=worst.outcome,
+            ),
+        ]

@@ -24,11 +24,13 @@ class Branch:
     message ``msgid`` and its arguments (expressions, by name)."""
 
     when: Any
-    outcome: Outcome
+    outcome: Outcome | None
+    """None: the outcome is the value of the expression ``outcome_of``."""
     msgid: str
     args: Mapping[str, Any] = field(factory=dict)
+    outcome_of: Any = None
 
-    def outcome_and_message(self) -> tuple[Outcome, str, Mapping[str, Any]]:
+    def outcome_and_message(self) -> tuple[Outcome | None, str, Mapping[str, Any]]:
         """This branch's decision, for a branch with another condition."""
         return self.outcome, self.msgid, self.args
 

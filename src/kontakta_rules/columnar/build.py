@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlglot import exp
@@ -95,11 +96,30 @@ def lit(value: object) -> SQL:
     raise TypeError(f"no literal for {value!r}")
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """Per call, the worst finding of another ruleset (a ``defers-to`` rule's answer)."""
+
+    found: SQL
+    absent: SQL
+    outcome: SQL
+    rule_id: SQL
+    message: SQL
+
+
 class Columns:
     """The columns and values a check's columnar form may use."""
 
-    def __init__(self, parameters: Mapping[str, Parameter]) -> None:
+    def __init__(
+        self,
+        parameters: Mapping[str, Parameter],
+        absent_before: Mapping[str, dt.date | None] | None = None,
+    ) -> None:
         self.parameters = parameters
+        self.absent_before = dict(absent_before or {})
+        """Per ruleset of the stack: the day before which it has no version in force (None:
+        it always has one, e.g. when pinned)."""
+        self.deferred_to: list[str] = []
         self.derived: dict[str, SQL] = {}
         """Columns computed over the whole batch before the rule's rows are chosen (window
         functions), by name."""
@@ -108,6 +128,35 @@ class Columns:
         if name not in CALL_COLUMNS and name not in COMPUTED_COLUMNS and name not in self.derived:
             raise KeyError(f"the call table has no column {name!r}")
         return exp.column(name)
+
+    def deferred(self, ruleset: str) -> Deferred:
+        """The worst finding of ``ruleset`` for the call (joined in by the compiler as
+        ``worst_<n>``), or none; and whether that ruleset had no version that day."""
+        if ruleset not in self.deferred_to:
+            self.deferred_to.append(ruleset)
+        alias = f"worst_{self.deferred_to.index(ruleset)}"
+
+        def col(name: str) -> SQL:
+            return exp.column(name, table=alias)
+
+        first = self.absent_before.get(ruleset)
+        absent = (
+            exp.LT(this=self.field("local_day"), expression=lit(first))
+            if ruleset in self.absent_before and first is not None
+            else exp.false()
+        )
+        return Deferred(
+            found=exp.Not(this=exp.Is(this=col("line"), expression=exp.null())),
+            absent=absent,
+            outcome=col("outcome"),
+            rule_id=col("rule_id"),
+            message=exp.JSONObject(
+                expressions=[
+                    exp.JSONKeyValue(this=lit("msgid"), expression=col("msgid")),
+                    exp.JSONKeyValue(this=lit("args"), expression=col("args")),
+                ]
+            ),
+        )
 
     def missing(self, name: str) -> Branch:
         """The branch for rows that reach a parameter without a value (as ``judge``)."""

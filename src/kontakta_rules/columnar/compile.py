@@ -71,13 +71,13 @@ def _case(branches: Sequence[Branch], value: str) -> SQL:
 
     def pick(b: Branch) -> SQL:
         if value == "outcome":
-            return lit(b.outcome.value)
+            return b.outcome_of if b.outcome is None else lit(b.outcome.value)
         if value == "msgid":
             return lit(b.msgid)
         pairs = [
             exp.JSONKeyValue(this=lit(name), expression=arg) for name, arg in sorted(b.args.items())
         ]
-        return exp.cast(exp.JSONObject(expressions=pairs), "VARCHAR")
+        return exp.JSONObject(expressions=pairs)
 
     case = exp.Case()
     for b in branches:
@@ -115,32 +115,73 @@ def _window(start: dt.date | None, end: dt.date | None) -> SQL:
     return exp.and_(*conditions) if conditions else exp.true()
 
 
-def rule_select(rs: Ruleset, rule: Rule, ref: RuleRef, days: SQL) -> exp.Select:
-    c = Columns(rs.parameters)
+_SEVERITY = {"violation": 3, "undetermined": 2, "compliant": 1, "not_applicable": 0}
+"""How bad an outcome is, as the reference's ``defers-to`` picks the worst finding."""
+
+
+def rule_select(
+    rs: Ruleset, rule: Rule, ref: RuleRef, days: SQL, c: Columns, seq: int
+) -> exp.Select:
+    """The findings of one rule version: a row per call it judges (``seq`` orders the rules
+    of the stack as the reference judges them)."""
     branches = rule_branches(rs, rule, c)
-    source: SQL = exp.to_table("calls_v")
+    source: SQL = exp.to_table("calls_v").as_("calls_row")
     if c.derived:
         # window columns see the whole batch, before the rule's own rows are chosen
         source = (
             exp.select(exp.Star(), *(e.as_(name) for name, e in c.derived.items()))
             .from_("calls_v")
-            .subquery("batch")
+            .subquery("calls_row")
         )
+    select = exp.select(
+        exp.column("line", table="calls_row"),
+        exp.column("call_id", table="calls_row"),
+        lit(ref.ruleset_id).as_("ruleset_id"),
+        lit(ref.ruleset_version.isoformat()).as_("ruleset_version"),
+        lit(ref.fingerprint).as_("fingerprint"),
+        lit(ref.layer.value).as_("layer"),
+        lit(ref.rule_id).as_("rule_id"),
+        _case(branches, "outcome").as_("outcome"),
+        _case(branches, "msgid").as_("msgid"),
+        _case(branches, "args").as_("args"),
+        lit(seq).as_("seq"),
+    ).from_(source)
+    for i, ruleset in enumerate(c.deferred_to):
+        alias = f"worst_{i}"
+        select = select.join(
+            exp.to_table(_worst_name(ruleset)).as_(alias),
+            on=exp.EQ(
+                this=exp.column("line", table=alias),
+                expression=exp.column("line", table="calls_row"),
+            ),
+            join_type="left",
+        )
+    return select.where(days)
+
+
+def _worst_name(ruleset: str) -> str:
+    return "worst_" + ruleset.replace("-", "_")
+
+
+def _worst(ruleset: str) -> exp.Select:
+    """Per call, the worst finding of ``ruleset``; of equals, the first the stack judges."""
+    severity = exp.Case()
+    for outcome, badness in _SEVERITY.items():
+        severity = severity.when(
+            exp.EQ(this=exp.column("outcome"), expression=lit(outcome)), lit(badness)
+        )
+    order = exp.Order(
+        expressions=[
+            exp.Ordered(this=severity, desc=True),
+            exp.Ordered(this=exp.column("seq")),
+        ]
+    )
+    rank = exp.Window(this=exp.RowNumber(), partition_by=[exp.column("line")], order=order)
     return (
-        exp.select(
-            exp.column("line"),
-            exp.column("call_id"),
-            lit(ref.ruleset_id).as_("ruleset_id"),
-            lit(ref.ruleset_version.isoformat()).as_("ruleset_version"),
-            lit(ref.fingerprint).as_("fingerprint"),
-            lit(ref.layer.value).as_("layer"),
-            lit(ref.rule_id).as_("rule_id"),
-            _case(branches, "outcome").as_("outcome"),
-            _case(branches, "msgid").as_("msgid"),
-            _case(branches, "args").as_("args"),
-        )
-        .from_(source)
-        .where(days)
+        exp.select(exp.Star())
+        .from_("base")
+        .where(exp.EQ(this=exp.column("ruleset_id"), expression=lit(ruleset)))
+        .qualify(exp.EQ(this=rank, expression=exp.Literal.number(1)))
     )
 
 
@@ -159,19 +200,54 @@ def _versions(
         yield version, end, catalog.get(ruleset_id, version), catalog.origin(ruleset_id, version)
 
 
+_TYPES = {
+    "line": "INTEGER",
+    "call_id": "VARCHAR",
+    "ruleset_id": "VARCHAR",
+    "ruleset_version": "VARCHAR",
+    "fingerprint": "VARCHAR",
+    "layer": "VARCHAR",
+    "rule_id": "VARCHAR",
+    "outcome": "VARCHAR",
+    "msgid": "VARCHAR",
+    "args": "JSON",
+    "seq": "INTEGER",
+}
+
+
+def _nothing() -> exp.Select:
+    """No findings, with the findings' columns."""
+    return exp.select(
+        *(exp.cast(exp.null(), kind).as_(name) for name, kind in _TYPES.items())
+    ).where(exp.false())
+
+
+def _union(selects: list[exp.Select]) -> SQL:
+    query: SQL = selects[0]
+    for select in selects[1:]:
+        query = exp.union(query, select, distinct=False)
+    return query
+
+
 def compile_stack(
     evaluator: CallEvaluator, kinds: frozenset[str] | None = None
 ) -> tuple[SQL | None, list[Unsupported]]:
     """The query judging every call by the evaluator's stack (versions by each call's
-    Stockholm day, pins, the overlay), and the rules it cannot judge."""
-    selects: list[exp.Select] = []
+    Stockholm day, pins, the overlay), and the rules it cannot judge. ``defers-to`` rules
+    read the other rules' findings, so they come after the rest (as in the reference)."""
     unsupported: list[Unsupported] = []
     prepared = []
+    absent_before: dict[str, dt.date | None] = {}
     for ruleset_id in evaluator.ruleset_ids:
-        for start, end, rs, origin in _versions(evaluator, ruleset_id):
+        versions = list(_versions(evaluator, ruleset_id))
+        absent_before[ruleset_id] = versions[0][0]  # None when pinned: always a version
+        for start, end, rs, origin in versions:
             prepared.append((start, end, evaluator._prepare(rs, origin)))
     if evaluator._organisation is not None:
         prepared.append((None, None, evaluator._organisation))
+    selects: list[exp.Select] = []
+    deferring: list[exp.Select] = []
+    deferred_to: set[str] = set()
     for _, end, p in prepared:
         for rule, ref in p.rules:
             if kinds is not None and rule.check.kind not in kinds:
@@ -180,13 +256,36 @@ def compile_stack(
             # version too), until the next version (none when pinned) or the rule's end
             rule_start = rule.effective_from or p.ruleset.version
             rule_end = min((d for d in (end, rule.effective_until) if d is not None), default=None)
+            c = Columns(p.ruleset.parameters, absent_before)
             try:
-                selects.append(rule_select(p.ruleset, rule, ref, _window(rule_start, rule_end)))
+                select = rule_select(
+                    p.ruleset,
+                    rule,
+                    ref,
+                    _window(rule_start, rule_end),
+                    c,
+                    len(selects) + len(deferring),
+                )
             except NoColumnarForm:
                 unsupported.append(Unsupported(ref, rule.check.kind))
-    if not selects:
+                continue
+            if c.deferred_to:
+                deferring.append(select)
+                deferred_to.update(c.deferred_to)
+            else:
+                selects.append(select)
+    if not selects and not deferring:
         return None, unsupported
-    query: SQL = selects[0]
-    for select in selects[1:]:
-        query = exp.union(query, select, distinct=False)
+    columns = [exp.column(name) for name in FINDING_COLUMNS if name != "args"]
+    output = [*columns, exp.cast(exp.column("args"), "VARCHAR").as_("args")]
+    if not deferring:
+        return exp.select(*output).from_(_union(selects).subquery("findings")), unsupported
+    # without the rules they defer to (a narrow --kinds), deferring rules find nothing
+    base = _union(selects) if selects else _nothing()
+    query = exp.select(*output).from_(
+        _union([exp.select(exp.Star()).from_("base"), *deferring]).subquery("findings")
+    )
+    query = query.with_("base", as_=base)
+    for ruleset in sorted(deferred_to):
+        query = query.with_(_worst_name(ruleset), as_=_worst(ruleset))
     return query, unsupported

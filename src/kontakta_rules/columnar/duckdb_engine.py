@@ -268,10 +268,13 @@ def write_findings(
     """The findings table (``FINDING_COLUMNS``) written by DuckDB to ``path``: Parquet, or
     CSV when the name ends in ``.csv``."""
     con, sql = prepared(evaluator, records, kinds)
-    if sql is None:
-        return
-    relation = con.sql(sql)
-    if path.suffix == ".csv":
+    if sql is not None:
+        write_relation(con.sql(sql), path)
+
+
+def write_relation(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
+    """A findings relation to ``path``: CSV when the name ends in ``.csv``, else Parquet."""
+    if path.suffix.lower() == ".csv":
         relation.write_csv(str(path))
     else:
         relation.write_parquet(str(path))

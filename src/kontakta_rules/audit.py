@@ -1,0 +1,84 @@
+"""``kontakta-rules audit``: a file of call records judged by the reference evaluator or by
+the columnar engine, the same lines rejected for the same reasons, the same counts; the
+engine can write the findings table (Parquet or CSV)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from attrs import frozen
+
+from .evaluate import CallEvaluator
+from .history import BatchCollector
+from .model import RejectedInput
+from .subjects.call_io import read_call_records
+from .subjects.call_record import CallRecord
+
+Engine = Literal["reference", "duckdb"]
+
+
+@frozen
+class AuditResult:
+    records: int
+    """Records judged (lines neither rejected nor repeated)."""
+    counts: Counter[str]
+    """Findings by outcome value."""
+    rejected: tuple[RejectedInput, ...]
+
+
+def audit(
+    evaluator: CallEvaluator,
+    path: Path,
+    *,
+    source: str,
+    csv: bool | None = None,
+    engine: Engine = "reference",
+    findings: Path | None = None,
+) -> AuditResult:
+    """Judge every record of ``path``; ``findings`` (engine only) receives the table."""
+    items = list(read_call_records(path, csv=csv, source=source))
+    batch = BatchCollector()
+    for line, item in items:
+        if isinstance(item, CallRecord):
+            batch.add(line, item)
+    rejected: list[RejectedInput] = []
+    judged: list[tuple[int, CallRecord]] = []
+    for line, item in items:
+        reason = evaluator.rejection(line, item, batch.first_line, source)
+        if reason is not None:
+            rejected.append(reason)
+        else:
+            assert isinstance(item, CallRecord)
+            judged.append((line, item))
+    counts: Counter[str] = Counter()
+    if engine == "reference":
+        if findings is not None:
+            raise ValueError(
+                "the findings table is written by the columnar engine (--engine duckdb)"
+            )
+        report = evaluator.evaluate(items, source=source)  # rejects the same lines itself
+        assert len(report.rejected) == len(rejected)
+        counts.update(f.outcome.value for f in report.findings)
+    else:
+        from .columnar import duckdb_engine
+
+        # the engine sees every record the batch holds (a rejected repeat or a record before
+        # any rules still counts for frequency caps and silent shares, as in the reference)
+        batch_items = _batch(items)
+        con, sql = duckdb_engine.prepared(evaluator, batch_items)
+        if sql is not None:
+            relation = con.sql(sql)
+            judged_lines = {line for line, _ in judged}
+            for line, outcome in relation.select("line, outcome").fetchall():
+                if line in judged_lines:
+                    counts[outcome] += 1
+            if findings is not None:
+                duckdb_engine.write_relation(relation, findings)
+    return AuditResult(len(judged), counts, tuple(rejected))
+
+
+def _batch(items: Sequence[tuple[int, CallRecord | RejectedInput]]) -> list[tuple[int, CallRecord]]:
+    return [(line, item) for line, item in items if isinstance(item, CallRecord)]
