@@ -422,6 +422,7 @@ def test_audit_agrees_with_check_calls_on_the_examples(tmp_path: Path) -> None:
         f"findings table: {table}\n"
     )
     code_c, check = run("check", "calls", *common, "--format", "json")
+    assert code_c == code_r  # the same exit status as check calls
     data = json.loads(check)
     counts = dict(re.findall(r"^  ([a-z ]+): ([\d,]+)$", ref, flags=re.M))
     assert int(counts["violation"]) == data["counts"]["violation"]
