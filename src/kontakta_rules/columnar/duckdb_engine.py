@@ -17,7 +17,9 @@ from typing import Any
 from attrs import frozen
 
 from ..calendar import holidays_in
+from ..catalog import CatalogError
 from ..evaluate import CallEvaluator
+from ..i18n import Message
 from ..nix import NixRegister
 from ..subjects.call_record import CallRecord
 from ..vocabulary import HolidayCalendar
@@ -29,15 +31,16 @@ require("duckdb")
 import duckdb  # noqa: E402
 
 
-class UnsupportedRules(RuntimeError):
+class UnsupportedRules(CatalogError):
     """The stack has rules the engine cannot judge yet; it refuses rather than skip them."""
 
     def __init__(self, rules: Sequence[Unsupported]) -> None:
-        kinds = sorted({u.kind for u in rules})
         super().__init__(
-            f"the columnar engine cannot judge {len(rules)} rules of the stack yet "
-            f"(check kinds without a columnar form: {', '.join(kinds)}); "
-            "use the reference evaluator (check calls) for them"
+            Message(
+                "the columnar engine cannot judge {count} rules of the stack (check kinds "
+                "without a columnar form: {kinds}); use --engine reference",
+                {"count": len(rules), "kinds": ", ".join(sorted({u.kind for u in rules}))},
+            )
         )
         self.rules = tuple(rules)
 
