@@ -155,7 +155,7 @@ def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, Call
     con.execute(
         f"""CREATE OR REPLACE TABLE calls_v AS
         SELECT *,
-               100.0 * count_if(silent) OVER (PARTITION BY calling_organisation)
+               100.0 * sum(CAST(silent AS INTEGER)) OVER (PARTITION BY calling_organisation)
                  / nullif(count(silent) OVER (PARTITION BY calling_organisation), 0)
                  AS silent_share,
                nix_given OR register_listed IS NOT NULL AS nix_known,
