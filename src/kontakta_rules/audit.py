@@ -65,16 +65,13 @@ def audit(
     else:
         from .columnar import duckdb_engine
 
-        # the engine sees every record the batch holds (a rejected repeat or a record before
-        # any rules still counts for frequency caps and silent shares, as in the reference)
-        batch_items = _batch(items)
-        con, sql = duckdb_engine.prepared(evaluator, batch_items)
+        # the engine sees every record of the batch, as the reference's audit does: a record
+        # dated before any rules still counts for frequency caps and silent shares (and gets
+        # no findings); a repeated call id counts once, on its first line
+        con, sql = duckdb_engine.prepared(evaluator, _batch(items))
         if sql is not None:
             relation = con.sql(sql)
-            judged_lines = {line for line, _ in judged}
-            for line, outcome in relation.select("line, outcome").fetchall():
-                if line in judged_lines:
-                    counts[outcome] += 1
+            counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
             if findings is not None:
                 duckdb_engine.write_relation(relation, findings)
     return AuditResult(len(judged), counts, tuple(rejected))
