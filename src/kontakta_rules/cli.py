@@ -132,7 +132,14 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common_options(common, argparse.SUPPRESS)
-    report_format = argparse.ArgumentParser(add_help=False)
+    failing = argparse.ArgumentParser(add_help=False)
+    failing.add_argument(
+        "--fail-on",
+        choices=["violation", "undetermined"],
+        default="violation",
+        help=_("exit 1 on a violation (default), or also on an undetermined finding"),
+    )
+    report_format = argparse.ArgumentParser(add_help=False, parents=[failing])
     report_format.add_argument(
         "--format",
         choices=REPORT_FORMATS,
@@ -148,12 +155,6 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
             "the others counted) or all (default: problems for calls, all for one text or "
             "process)"
         ),
-    )
-    report_format.add_argument(
-        "--fail-on",
-        choices=["violation", "undetermined"],
-        default="violation",
-        help=_("exit 1 on a violation (default), or also on an undetermined finding"),
     )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=["text", "json"], default="text", help=_("output format"))
@@ -219,12 +220,18 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help=_("check subjects against the rules"))
     what = check.add_subparsers(dest="subject", required=True, metavar="SUBJECT")
+    call_file = argparse.ArgumentParser(add_help=False)
+    call_file.add_argument("file", type=Path, metavar="FILE")
+    call_file.add_argument(
+        "--input-format",
+        choices=["jsonl", "csv"],
+        help=_("the format of FILE (default: from its name; standard input: jsonl)"),
+    )
     calls = what.add_parser(
         "calls",
-        parents=[common, stack, report_format],
+        parents=[common, stack, report_format, call_file],
         help=_("audit call records (.jsonl or .csv)"),
     )
-    calls.add_argument("file", type=Path, metavar="FILE")
     calls.add_argument(
         "--jobs",
         "-j",
@@ -235,21 +242,15 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
             "Linux, else 1); the report is the same"
         ),
     )
-    calls.add_argument(
-        "--input-format",
-        choices=["jsonl", "csv"],
-        help=_("the format of FILE (default: from its name; standard input: jsonl)"),
-    )
 
     audit_parser = sub.add_parser(
         "audit",
-        parents=[common, stack],
+        parents=[common, stack, failing, call_file],
         help=_(
             "audit call records with the reference evaluator or the columnar engine, and "
             "write the findings table"
         ),
     )
-    audit_parser.add_argument("file", type=Path, metavar="FILE")
     audit_parser.add_argument(
         "--engine",
         choices=["reference", "duckdb"],
@@ -261,17 +262,6 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         type=Path,
         metavar="FINDINGS",
         help=_("write the findings table here (.parquet, or .csv); needs --engine duckdb"),
-    )
-    audit_parser.add_argument(
-        "--input-format",
-        choices=["jsonl", "csv"],
-        help=_("the format of FILE (default: from its name; standard input: jsonl)"),
-    )
-    audit_parser.add_argument(
-        "--fail-on",
-        choices=["violation", "undetermined"],
-        default="violation",
-        help=_("exit 1 on a violation (default), or also on an undetermined finding"),
     )
 
     texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
