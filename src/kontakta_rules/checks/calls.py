@@ -33,11 +33,9 @@ from .columns import Branch
 from .verdict import Context, MissingParameter, Verdict, fixed, unknown
 
 
-def _unknown_branch(field_name: str) -> tuple[Outcome, str, dict[str, Any]]:
+def _unknown_branch(c: Any, field_name: str) -> tuple[Outcome, str, dict[str, Any]]:
     """The columnar form of :func:`unknown`: undetermined, naming the missing field."""
-    from ..columnar.build import lit
-
-    return Outcome.UNDETERMINED, "the record does not say {field}", {"field": lit(field_name)}
+    return Outcome.UNDETERMINED, "the record does not say {field}", {"field": c.lit(field_name)}
 
 
 if TYPE_CHECKING:
@@ -134,7 +132,7 @@ class NixCheck(Check):
             )
         updated, day = c.field("nix_e_updated"), c.field("local_day")
         branches += [
-            Branch(_not(c.field("nix_known")), *_unknown_branch("nix")),
+            Branch(_not(c.field("nix_known")), *_unknown_branch(c, "nix")),
             Branch(
                 _not(c.field("nix_e_checked"))
                 & (c.field("customer_known") | c.field("consent_known")),
@@ -146,7 +144,7 @@ class NixCheck(Check):
                 Outcome.VIOLATION,
                 "the number was not checked against NIX",
             ),
-            Branch(c.unknown("nix_e_updated"), *_unknown_branch("nix.register_updated")),
+            Branch(c.unknown("nix_e_updated"), *_unknown_branch(c, "nix.register_updated")),
             Branch(
                 updated > day,
                 Outcome.UNDETERMINED,
@@ -412,7 +410,7 @@ class NixListed(Check):
         customer, consent = c.field("customer_known"), c.field("consent_known")
         branches = [
             *_nix_not_covered_branches(c, self.covered_purposes),
-            Branch(listed.is_(None), *_unknown_branch("nix.listed")),
+            Branch(listed.is_(None), *_unknown_branch(c, "nix.listed")),
             Branch(_not(listed), Outcome.COMPLIANT, "the number is not in NIX"),
         ]
         started, ended = c.field("customer_started"), c.field("customer_ended")
@@ -515,7 +513,7 @@ class NixListed(Check):
             branches.append(
                 Branch(
                     customer & (started <= day) & offer.is_(None),
-                    *_unknown_branch("offer_category"),
+                    *_unknown_branch(c, "offer_category"),
                 )
             )
         reasons = [r for r in (customer_reason, consent_reason) if r is not None]
@@ -598,7 +596,7 @@ class BusinessSubscription(Check):
         if self.nixed_only:
             listed = c.field("nix_e_listed")
             branches += [
-                Branch(c.unknown("target"), *_unknown_branch("target")),
+                Branch(c.unknown("target"), *_unknown_branch(c, "target")),
                 Branch(
                     _not(
                         c.one_of("target", (Target.INACTIVE_SOLE_TRADER, Target.ACTIVE_SOLE_TRADER))
@@ -607,13 +605,13 @@ class BusinessSubscription(Check):
                     "the person called is not a sole trader",
                 ),
                 Branch(
-                    _not(c.field("nix_known")) | listed.is_(None), *_unknown_branch("nix.listed")
+                    _not(c.field("nix_known")) | listed.is_(None), *_unknown_branch(c, "nix.listed")
                 ),
                 Branch(_not(listed), Outcome.NOT_APPLICABLE, "the number is not in NIX"),
             ]
         else:
             branches += [
-                Branch(c.unknown("subscription"), *_unknown_branch("subscription")),
+                Branch(c.unknown("subscription"), *_unknown_branch(c, "subscription")),
                 Branch(
                     _not(c.one_of("subscription", (SubscriptionType.COMPANY,))),
                     Outcome.NOT_APPLICABLE,
@@ -654,7 +652,7 @@ class CallerId(Check):
     def columnar(self, c: Any) -> list[Branch]:
         shown = c.field("caller_id_shown")
         return [
-            Branch(c.unknown("caller_id_shown"), *_unknown_branch("caller_id_shown")),
+            Branch(c.unknown("caller_id_shown"), *_unknown_branch(c, "caller_id_shown")),
             Branch(shown, Outcome.COMPLIANT, "the calling number was shown"),
             Branch(None, Outcome.VIOLATION, "the calling number was withheld"),
         ]
@@ -693,7 +691,7 @@ class SilentCalls(Check):
     def columnar(self, c: Any) -> list[Branch]:
         # an engine judges a batch, so the share is always known (the batch's own)
         head = [
-            Branch(c.unknown("silent"), *_unknown_branch("silent")),
+            Branch(c.unknown("silent"), *_unknown_branch(c, "silent")),
             Branch(_not(c.field("silent")), Outcome.COMPLIANT, "the call was not silent"),
         ]
         try:
@@ -772,17 +770,19 @@ class Recording(Check):
             exempt = exempt & c.known("offer_category")
             branches += [
                 Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
-                Branch(_not(exempt) & c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
+                Branch(
+                    _not(exempt) & c.unknown("initiated_by"), *_unknown_branch(c, "initiated_by")
+                ),
                 Branch(
                     _not(exempt) & _not(c.one_of("initiated_by", (Initiator.CONSUMER,))),
                     Outcome.NOT_APPLICABLE,
                     "the written-acceptance requirement applies instead",
                 ),
             ]
-        missing = c.missing_from("recorded_segments", self.segments)
+        missing = c.missing_from(self.segments, c.field("recorded_segments"))
         return [
             *branches,
-            Branch(c.unknown("recorded_segments"), *_unknown_branch("recorded_segments")),
+            Branch(c.unknown("recorded_segments"), *_unknown_branch(c, "recorded_segments")),
             Branch(
                 c.not_empty(missing),
                 Outcome.VIOLATION,
@@ -842,16 +842,16 @@ class OpeningDisclosure(Check):
         branches: list[Branch] = []
         if self.initiators:
             branches += [
-                Branch(c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
+                Branch(c.unknown("initiated_by"), *_unknown_branch(c, "initiated_by")),
                 Branch(
                     _not(c.one_of("initiated_by", self.initiators)),
                     Outcome.NOT_APPLICABLE,
                     "the call was not started by the trader",
                 ),
             ]
-        missing = c.missing_items(self.items)
+        missing = c.missing_from(self.items, c.said_items())
         branches += [
-            Branch(c.unknown("disclosures"), *_unknown_branch("disclosures")),
+            Branch(c.unknown("disclosures"), *_unknown_branch(c, "disclosures")),
             Branch(
                 c.not_empty(missing), Outcome.VIOLATION, "not said: {items}", {"items": missing}
             ),
@@ -932,7 +932,7 @@ class WrittenAcceptance(Check):
         )
         return [
             Branch(c.unknown("accepted_at"), Outcome.NOT_APPLICABLE, "no contract was made"),
-            Branch(c.unknown("initiated_by"), *_unknown_branch("initiated_by")),
+            Branch(c.unknown("initiated_by"), *_unknown_branch(c, "initiated_by")),
             Branch(
                 _not(c.one_of("initiated_by", self.initiators)),
                 Outcome.NOT_APPLICABLE,
@@ -944,7 +944,7 @@ class WrittenAcceptance(Check):
                 "{category} is outside the requirement",
                 {"category": c.field("offer_category")},
             ),
-            Branch(c.unknown("acceptance_form"), *_unknown_branch("acceptance_form")),
+            Branch(c.unknown("acceptance_form"), *_unknown_branch(c, "acceptance_form")),
             Branch(
                 _not(c.one_of("acceptance_form", ("written", "sms-reply"))),
                 Outcome.VIOLATION,
@@ -956,7 +956,7 @@ class WrittenAcceptance(Check):
                 Outcome.VIOLATION,
                 "the consumer accepted before the call had ended",
             ),
-            Branch(c.unknown("offer_sent_at"), *_unknown_branch("offer_sent_at")),
+            Branch(c.unknown("offer_sent_at"), *_unknown_branch(c, "offer_sent_at")),
             Branch(
                 accepted < offered,
                 Outcome.VIOLATION,
@@ -1033,7 +1033,7 @@ class ConfirmationDeadline(Check):
             Branch(
                 none_known,
                 *_unknown_branch(
-                    "confirmation_received_at" if counts_receipt else "confirmation_sent_at"
+                    c, "confirmation_received_at" if counts_receipt else "confirmation_sent_at"
                 ),
             ),
         ]
@@ -1107,7 +1107,7 @@ class DoNotCallRequest(Check):
     def columnar(self, c: Any) -> list[Branch]:
         return [
             *_purpose_branches(c, self.covered_purposes),
-            Branch(c.unknown("do_not_call_requests"), *_unknown_branch("do_not_call_requests")),
+            Branch(c.unknown("do_not_call_requests"), *_unknown_branch(c, "do_not_call_requests")),
             Branch(
                 c.any_before("do_not_call_requests", "started_at"),
                 Outcome.VIOLATION,

@@ -107,6 +107,20 @@ class Deferred:
     message: SQL
 
 
+def _each(function: str, items: SQL, body: SQL, var: str = "x") -> SQL:
+    """``function(items, var -> body)``: one of DuckDB's list functions with a lambda."""
+    return exp.func(function, items, exp.Lambda(this=body, expressions=[exp.to_identifier(var)]))
+
+
+def _is_null(value: SQL) -> SQL:
+    return exp.Is(this=value, expression=exp.null())
+
+
+def _stockholm_day(moment: SQL) -> SQL:
+    """The Stockholm calendar day of a timestamp."""
+    return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), moment), "DATE")
+
+
 class Columns:
     """The columns and values a check's columnar form may use."""
 
@@ -146,7 +160,7 @@ class Columns:
             else exp.false()
         )
         return Deferred(
-            found=exp.Not(this=exp.Is(this=col("line"), expression=exp.null())),
+            found=exp.Not(this=_is_null(col("line"))),
             absent=absent,
             outcome=col("outcome"),
             rule_id=col("rule_id"),
@@ -188,57 +202,28 @@ class Columns:
 
     def said_items(self) -> SQL:
         """The disclosure items the record lists (each as often as it was said)."""
-        return exp.func(
-            "list_transform",
-            self.field("disclosures"),
-            exp.Lambda(this=exp.column("item", table="d"), expressions=[exp.to_identifier("d")]),
+        return _each(
+            "list_transform", self.field("disclosures"), exp.column("item", table="d"), "d"
         )
 
     def first_said(self, item: object) -> SQL:
         """When ``item`` was first said (seconds into the call); NULL when never."""
-        said = exp.func(
+        said = _each(
             "list_filter",
             self.field("disclosures"),
-            exp.Lambda(
-                this=exp.EQ(this=exp.column("item", table="d"), expression=lit(item)),
-                expressions=[exp.to_identifier("d")],
-            ),
+            exp.EQ(this=exp.column("item", table="d"), expression=lit(item)),
+            "d",
         )
-        seconds = exp.func(
-            "list_transform",
-            said,
-            exp.Lambda(
-                this=exp.column("at_seconds", table="d"), expressions=[exp.to_identifier("d")]
-            ),
-        )
+        seconds = _each("list_transform", said, exp.column("at_seconds", table="d"), "d")
         return exp.func("list_min", seconds)
 
     def values_where(self, pairs: list[tuple[object, SQL]]) -> SQL:
         """The list of the values whose condition holds, in the given order."""
         cases = exp.Array(expressions=[exp.Case().when(cond, lit(value)) for value, cond in pairs])
-        return exp.func(
-            "list_filter",
-            cases,
-            exp.Lambda(
-                this=exp.Not(this=exp.Is(this=exp.column("x"), expression=exp.null())),
-                expressions=[exp.to_identifier("x")],
-            ),
-        )
-
-    def missing_items(self, values: tuple[object, ...]) -> SQL:
-        """The items of ``values`` the record's disclosures never name, in order."""
-        wanted = exp.Array(expressions=[lit(v) for v in values])
-        return exp.func(
-            "list_filter",
-            wanted,
-            exp.Lambda(
-                this=exp.Not(this=exp.func("list_contains", self.said_items(), exp.column("x"))),
-                expressions=[exp.to_identifier("x")],
-            ),
-        )
+        return _each("list_filter", cases, exp.Not(this=_is_null(exp.column("x"))))
 
     def stockholm_day(self, moment: str) -> SQL:
-        return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), self.field(moment)), "DATE")
+        return _stockholm_day(self.field(moment))
 
     def add_working_days(self, day: SQL, count: int, calendar: object) -> SQL:
         """The ``count``-th working day after ``day`` by ``calendar`` (the engine's
@@ -316,24 +301,17 @@ class Columns:
             this=self.field("started_at"),
             expression=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.var("DAY")),
         )
-        x = exp.column("x")
         inside = exp.and_(
-            exp.GTE(this=x, expression=since), exp.LT(this=x, expression=self.field("started_at"))
+            exp.GTE(this=exp.column("x"), expression=since),
+            exp.LT(this=exp.column("x"), expression=self.field("started_at")),
         )
-        return exp.func(
-            "len",
-            exp.func(
-                "list_filter",
-                self.field(list_name),
-                exp.Lambda(this=inside, expressions=[exp.to_identifier("x")]),
-            ),
-        )
+        return exp.func("len", _each("list_filter", self.field(list_name), inside))
 
     def known(self, name: str) -> SQL:
-        return exp.Not(this=exp.Is(this=self.field(name), expression=exp.null()))
+        return exp.Not(this=self.unknown(name))
 
     def unknown(self, name: str) -> SQL:
-        return exp.Is(this=self.field(name), expression=exp.null())
+        return _is_null(self.field(name))
 
     def lit(self, value: object) -> SQL:
         return lit(value)
@@ -356,14 +334,8 @@ class Columns:
 
     def _before(self, list_name: str, moment: str) -> SQL:
         """The items of the timestamp list ``list_name`` earlier than column ``moment``."""
-        return exp.func(
-            "list_filter",
-            self.field(list_name),
-            exp.Lambda(
-                this=exp.LT(this=exp.column("x"), expression=self.field(moment)),
-                expressions=[exp.to_identifier("x")],
-            ),
-        )
+        later = exp.LT(this=exp.column("x"), expression=self.field(moment))
+        return _each("list_filter", self.field(list_name), later)
 
     def any_before(self, list_name: str, moment: str) -> SQL:
         """Some item of the timestamp list ``list_name`` is earlier than column ``moment``."""
@@ -371,22 +343,13 @@ class Columns:
 
     def first_before_day(self, list_name: str, moment: str) -> SQL:
         """The Stockholm day of the earliest item of ``list_name`` before ``moment``."""
-        earliest = exp.func("list_min", self._before(list_name, moment))
-        return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), earliest), "DATE")
+        return _stockholm_day(exp.func("list_min", self._before(list_name, moment)))
 
-    def missing_from(self, list_name: str, values: tuple[object, ...]) -> SQL:
-        """The items of ``values`` (in their order) that the list column lacks, as a list."""
+    def missing_from(self, values: tuple[object, ...], present: SQL) -> SQL:
+        """The items of ``values`` (in their order) that the list ``present`` lacks."""
         wanted = exp.Array(expressions=[lit(v) for v in values])
-        return exp.func(
-            "list_filter",
-            wanted,
-            exp.Lambda(
-                this=exp.Not(
-                    this=exp.func("list_contains", self.field(list_name), exp.column("x"))
-                ),
-                expressions=[exp.to_identifier("x")],
-            ),
-        )
+        lacking = exp.Not(this=exp.func("list_contains", present, exp.column("x")))
+        return _each("list_filter", wanted, lacking)
 
     def not_empty(self, expression: SQL) -> SQL:
         return exp.GT(this=exp.func("len", expression), expression=exp.Literal.number(0))
