@@ -253,6 +253,15 @@ class Ruleset:
         """The corrections made after encoding revision ``revision``."""
         return tuple(r for r in self.revisions if r.revision > revision)
 
+    def corrections_of(self, rule_id: str) -> tuple[tuple[Revision, Change], ...]:
+        """The recorded changes to one rule, with the revision each was made in."""
+        return tuple(
+            (rev, change)
+            for rev in self.revisions
+            for change in rev.changes
+            if change.rule == rule_id
+        )
+
     def revision_of(self, fingerprint: str) -> int | None:
         """Which earlier revision had ``fingerprint``, as recorded; None when none did."""
         for r in self.revisions:

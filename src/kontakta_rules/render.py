@@ -250,19 +250,17 @@ def _rule_lines(rule: Rule, rs: Ruleset, lang: Lang) -> list[str]:
     lines.append("      " + _t("Source: {citation}", lang, citation=_citation(rule.citation)))
     for note in rule.source_notes:
         lines += _wrap(_t("Note: {text}", lang, text=note.get(lang)), "      ")
-    for rev in rs.revisions:
-        for change in rev.changes:
-            if change.rule == rule.id:
-                lines += _wrap(
-                    _t(
-                        "Corrected in revision {revision} ({date}): {what}",
-                        lang,
-                        revision=rev.revision,
-                        date=rev.date,
-                        what=change.what,
-                    ),
-                    "      ",
-                )
+    for rev, change in rs.corrections_of(rule.id):
+        lines += _wrap(
+            _t(
+                "Corrected in revision {revision} ({date}): {what}",
+                lang,
+                revision=rev.revision,
+                date=rev.date,
+                what=change.what,
+            ),
+            "      ",
+        )
     return lines
 
 

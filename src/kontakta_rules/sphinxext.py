@@ -730,9 +730,7 @@ class _RulesetNodes:
                 date=format_date(rev.date, self.lang),
                 what=self.text(change.what),
             )
-            for rev in rs.revisions
-            for change in rev.changes
-            if change.rule == rule.id
+            for rev, change in rs.corrections_of(rule.id)
         ]
         if corrections:
             fields += _field(self._t("Corrected in"), _bullets([_para(c)] for c in corrections))
