@@ -44,15 +44,11 @@ def audit(
     for line, item in items:
         if isinstance(item, CallRecord):
             batch.add(line, item)
-    rejected: list[RejectedInput] = []
-    judged: list[tuple[int, CallRecord]] = []
-    for line, item in items:
-        reason = evaluator.rejection(line, item, batch.first_line, source)
-        if reason is not None:
-            rejected.append(reason)
-        else:
-            assert isinstance(item, CallRecord)
-            judged.append((line, item))
+    rejected = [
+        reason
+        for line, item in items
+        if (reason := evaluator.rejection(line, item, batch.first_line, source)) is not None
+    ]
     counts: Counter[str] = Counter()
     if engine == "reference":
         if findings is not None:
@@ -74,7 +70,7 @@ def audit(
             counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
             if findings is not None:
                 duckdb_engine.write_relation(relation, findings)
-    return AuditResult(len(judged), counts, tuple(rejected))
+    return AuditResult(len(items) - len(rejected), counts, tuple(rejected))
 
 
 def _batch(items: Sequence[tuple[int, CallRecord | RejectedInput]]) -> list[tuple[int, CallRecord]]:
