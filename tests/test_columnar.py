@@ -22,6 +22,7 @@ from kontakta_rules.checks import CHECK_KINDS
 from kontakta_rules.checks.columns import NoColumnarForm
 from kontakta_rules.columnar import duckdb_engine as engine
 from kontakta_rules.columnar.build import Columns
+from kontakta_rules.columnar.compile import UnsupportedRules
 from kontakta_rules.evaluate import CallEvaluator
 from kontakta_rules.i18n import Message
 from kontakta_rules.loading import load_overlay
@@ -36,7 +37,7 @@ from kontakta_rules.subjects.call_record import (
 )
 from kontakta_rules.text import Text
 from kontakta_rules.timezone import STOCKHOLM
-from kontakta_rules.vocabulary import SubjectKind
+from kontakta_rules.vocabulary import HolidayCalendar, SubjectKind
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = load_overlay(ROOT / "examples" / "policy.toml")
@@ -139,7 +140,7 @@ def test_the_engine_refuses_a_stack_it_cannot_judge_fully(
 
     monkeypatch.setattr(CallerId, "columnar", none)
     items = [(1, _record(dt.datetime(2024, 3, 5, 10, tzinfo=STOCKHOLM)))]
-    with pytest.raises(engine.UnsupportedRules, match="caller-id"):
+    with pytest.raises(UnsupportedRules, match="caller-id"):
         list(engine.judge(CallEvaluator(overlay=POLICY), items))
 
 
@@ -428,3 +429,21 @@ def test_audit_agrees_with_check_calls_on_the_examples(tmp_path: Path) -> None:
     assert int(counts["violation"]) == data["counts"]["violation"]
     assert int(counts["compliant"]) == data["counts"]["compliant"]
     assert len(data["rejected"]) == 2 and table.is_file()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    year=st.integers(1990, 2040),
+    count=st.integers(0, 15),
+    calendar=st.sampled_from(list(HolidayCalendar)),
+)
+def test_the_deadline_table_is_the_reference_s_working_day_count(
+    year: int, count: int, calendar: HolidayCalendar
+) -> None:
+    from kontakta_rules.calendar import add_working_days
+    from kontakta_rules.columnar.tables import deadline_rows
+
+    rows = deadline_rows([year], [(calendar.value, count)])
+    assert len(rows) == (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+    for _, _, day, deadline in rows:
+        assert deadline == add_working_days(day, count, calendar)

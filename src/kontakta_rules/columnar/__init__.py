@@ -4,13 +4,14 @@ The same rule model as the reference evaluator (:mod:`kontakta_rules.evaluate`):
 check kind states its decision twice, row by row (``evaluate``) and as branches over a
 table (``columnar``), in the same class. :mod:`.compile` turns a stack of rulesets into SQL
 built with sqlglot (never by string concatenation) and :mod:`.duckdb_engine` runs it on
-DuckDB. Needs ``pip install 'kontakta-rules[duckdb]'``.
+DuckDB, :mod:`.spark_engine` on Apache Spark; :mod:`.tables` builds the tables both read.
+Needs ``pip install 'kontakta-rules[duckdb]'`` (or ``[spark]``).
 """
 
 from __future__ import annotations
 
 
-def require(module: str) -> None:
+def require(module: str, extra: str = "duckdb") -> None:
     """Import ``module`` or say which extra installs it."""
     import importlib
 
@@ -18,5 +19,5 @@ def require(module: str) -> None:
         importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ImportError(
-            f"the columnar engine needs {module}: pip install 'kontakta-rules[duckdb]'"
+            f"the columnar engine needs {module}: pip install 'kontakta-rules[{extra}]'"
         ) from exc

@@ -107,18 +107,37 @@ class Deferred:
     message: SQL
 
 
-def _each(function: str, items: SQL, body: SQL, var: str = "x") -> SQL:
-    """``function(items, var -> body)``: one of DuckDB's list functions with a lambda."""
-    return exp.func(function, items, exp.Lambda(this=body, expressions=[exp.to_identifier(var)]))
+def _each(function: type[exp.Func], items: SQL, body: SQL, var: str = "x") -> SQL:
+    """``function(items, var -> body)``: a list function with a lambda (``exp.ArrayFilter``
+    or ``exp.Transform``, which sqlglot writes in each engine's dialect)."""
+    return function(
+        this=items, expression=exp.Lambda(this=body, expressions=[exp.to_identifier(var)])
+    )
+
+
+def _list_min(items: SQL) -> SQL:
+    """The least item of a list (``LIST_MIN``; the Spark engine renames it, as sqlglot's own
+    node for it is younger than the lowest sqlglot we support)."""
+    return exp.Anonymous(this="LIST_MIN", expressions=[items])
 
 
 def _is_null(value: SQL) -> SQL:
     return exp.Is(this=value, expression=exp.null())
 
 
+def stockholm_clock(moment: SQL) -> SQL:
+    """The Stockholm wall clock of an instant (a timestamp without zone)."""
+    return exp.AtTimeZone(this=moment, zone=exp.Literal.string(ZONE))
+
+
 def _stockholm_day(moment: SQL) -> SQL:
-    """The Stockholm calendar day of a timestamp."""
-    return exp.cast(exp.func("timezone", exp.Literal.string(ZONE), moment), "DATE")
+    """The Stockholm calendar day of an instant."""
+    return exp.cast(stockholm_clock(moment), "DATE")
+
+
+TIME_FORMAT = "%H:%M:%S.%f"
+"""``local_time`` is the wall-clock time as text in this fixed-width form, which orders as
+the times do (Spark has no TIME type)."""
 
 
 class Columns:
@@ -134,6 +153,8 @@ class Columns:
         """Per ruleset of the stack: the day before which it has no version in force (None:
         it always has one, e.g. when pinned)."""
         self.deferred_to: list[str] = []
+        self.deadlines: set[tuple[str, int]] = set()
+        """The (calendar, count) pairs of working-day deadlines the rules look up."""
         self.derived: dict[str, SQL] = {}
         """Columns computed over the whole batch before the rule's rows are chosen (window
         functions), by name."""
@@ -185,11 +206,12 @@ class Columns:
         """How many calls of the batch by the same organisation to the same number started
         in the ``days`` (of 24 hours) before this one, this instant excluded."""
         name = f"earlier_calls_{days}"
+        # both bounds in seconds: Spark wants the frame's bounds of one interval type
         spec = exp.WindowSpec(
             kind="RANGE",
-            start=exp.Interval(this=exp.Literal.string(str(days)), unit=exp.var("DAY")),
+            start=exp.Interval(this=exp.Literal.string(str(days * 86400)), unit=exp.var("SECOND")),
             start_side="PRECEDING",
-            end=exp.Interval(this=exp.Literal.string("1"), unit=exp.var("MICROSECOND")),
+            end=exp.Interval(this=exp.Literal.string("0.000001"), unit=exp.var("SECOND")),
             end_side="PRECEDING",
         )
         self.derived[name] = exp.Window(
@@ -202,51 +224,42 @@ class Columns:
 
     def said_items(self) -> SQL:
         """The disclosure items the record lists (each as often as it was said)."""
-        return _each(
-            "list_transform", self.field("disclosures"), exp.column("item", table="d"), "d"
-        )
+        return _each(exp.Transform, self.field("disclosures"), exp.column("item", table="d"), "d")
 
     def first_said(self, item: object) -> SQL:
         """When ``item`` was first said (seconds into the call); NULL when never."""
         said = _each(
-            "list_filter",
+            exp.ArrayFilter,
             self.field("disclosures"),
             exp.EQ(this=exp.column("item", table="d"), expression=lit(item)),
             "d",
         )
-        seconds = _each("list_transform", said, exp.column("at_seconds", table="d"), "d")
-        return exp.func("list_min", seconds)
+        seconds = _each(exp.Transform, said, exp.column("at_seconds", table="d"), "d")
+        return _list_min(seconds)
 
     def values_where(self, pairs: list[tuple[object, SQL]]) -> SQL:
         """The list of the values whose condition holds, in the given order."""
         cases = exp.Array(expressions=[exp.Case().when(cond, lit(value)) for value, cond in pairs])
-        return _each("list_filter", cases, exp.Not(this=_is_null(exp.column("x"))))
+        return _each(exp.ArrayFilter, cases, exp.Not(this=_is_null(exp.column("x"))))
 
     def stockholm_day(self, moment: str) -> SQL:
         return _stockholm_day(self.field(moment))
 
     def add_working_days(self, day: SQL, count: int, calendar: object) -> SQL:
-        """The ``count``-th working day after ``day`` by ``calendar`` (the engine's
-        ``workdays`` table: every day with the number of working days up to it)."""
-        n_of_day = (
-            exp.select("n")
-            .from_(exp.to_table("workdays").as_("d"))
-            .where(
-                exp.and_(
-                    exp.EQ(this=exp.column("calendar", table="d"), expression=lit(calendar)),
-                    exp.EQ(this=exp.column("day", table="d"), expression=day),
-                )
-            )
-        )
-        target = exp.Add(this=exp.Subquery(this=n_of_day), expression=exp.Literal.number(count))
+        """The ``count``-th working day after ``day`` by ``calendar``: looked up in the
+        engine's ``deadlines`` table, which holds :func:`calendar.add_working_days` for every
+        day of the batch's years and every (calendar, count) the stack asks for."""
+        calendar = getattr(calendar, "value", calendar)
+        assert isinstance(calendar, str)
+        self.deadlines.add((calendar, count))
         deadline = (
-            exp.select("day")
-            .from_(exp.to_table("workdays").as_("w"))
+            exp.select("deadline")
+            .from_(exp.to_table("deadlines").as_("w"))
             .where(
                 exp.and_(
                     exp.EQ(this=exp.column("calendar", table="w"), expression=lit(calendar)),
-                    exp.column("working", table="w"),
-                    exp.EQ(this=exp.column("n", table="w"), expression=target),
+                    exp.EQ(this=exp.column("days", table="w"), expression=lit(count)),
+                    exp.EQ(this=exp.column("day", table="w"), expression=day),
                 )
             )
         )
@@ -286,11 +299,11 @@ class Columns:
         return case
 
     def list_has(self, list_name: str, value: SQL) -> SQL:
-        return exp.func("list_contains", self.field(list_name), value)
+        return exp.ArrayContains(this=self.field(list_name), expression=value)
 
     def round_even(self, value: SQL, digits: int) -> SQL:
         """``value`` rounded to ``digits`` decimals half to even, as Python's ``round``."""
-        return exp.func("round_even", value, exp.Literal.number(digits))
+        return exp.Anonymous(this="ROUND_EVEN", expressions=[value, exp.Literal.number(digits)])
 
     def coalesce(self, *values: SQL) -> SQL:
         return exp.Coalesce(this=values[0], expressions=list(values[1:]))
@@ -305,7 +318,7 @@ class Columns:
             exp.GTE(this=exp.column("x"), expression=since),
             exp.LT(this=exp.column("x"), expression=self.field("started_at")),
         )
-        return exp.func("len", _each("list_filter", self.field(list_name), inside))
+        return exp.ArraySize(this=_each(exp.ArrayFilter, self.field(list_name), inside))
 
     def known(self, name: str) -> SQL:
         return exp.Not(this=self.unknown(name))
@@ -335,7 +348,7 @@ class Columns:
     def _before(self, list_name: str, moment: str) -> SQL:
         """The items of the timestamp list ``list_name`` earlier than column ``moment``."""
         later = exp.LT(this=exp.column("x"), expression=self.field(moment))
-        return _each("list_filter", self.field(list_name), later)
+        return _each(exp.ArrayFilter, self.field(list_name), later)
 
     def any_before(self, list_name: str, moment: str) -> SQL:
         """Some item of the timestamp list ``list_name`` is earlier than column ``moment``."""
@@ -343,16 +356,16 @@ class Columns:
 
     def first_before_day(self, list_name: str, moment: str) -> SQL:
         """The Stockholm day of the earliest item of ``list_name`` before ``moment``."""
-        return _stockholm_day(exp.func("list_min", self._before(list_name, moment)))
+        return _stockholm_day(_list_min(self._before(list_name, moment)))
 
     def missing_from(self, values: tuple[object, ...], present: SQL) -> SQL:
         """The items of ``values`` (in their order) that the list ``present`` lacks."""
         wanted = exp.Array(expressions=[lit(v) for v in values])
-        lacking = exp.Not(this=exp.func("list_contains", present, exp.column("x")))
-        return _each("list_filter", wanted, lacking)
+        lacking = exp.Not(this=exp.ArrayContains(this=present, expression=exp.column("x")))
+        return _each(exp.ArrayFilter, wanted, lacking)
 
     def not_empty(self, expression: SQL) -> SQL:
-        return exp.GT(this=exp.func("len", expression), expression=exp.Literal.number(0))
+        return exp.GT(this=exp.ArraySize(this=expression), expression=exp.Literal.number(0))
 
     def is_holiday(self, calendar: object) -> SQL:
         """The call's Stockholm day is a holiday of ``calendar`` (the engine's ``holidays``
@@ -366,21 +379,22 @@ class Columns:
 
     def local_text(self) -> SQL:
         """The Stockholm wall-clock start as text, as messages and evidence show it."""
-        return exp.func(
-            "strftime", self.field("local_start"), exp.Literal.string("%Y-%m-%d %H:%M:%S.%f")
+        return exp.TimeToStr(
+            this=self.field("local_start"), format=exp.Literal.string("%Y-%m-%d " + TIME_FORMAT)
         )
 
     def weekday_is(self, iso_day: int) -> SQL:
         return exp.EQ(
-            this=exp.func("isodow", self.field("local_day")), expression=exp.Literal.number(iso_day)
+            this=exp.DayOfWeekIso(this=self.field("local_day")),
+            expression=exp.Literal.number(iso_day),
         )
 
     def time_in(self, start: dt.time, end: dt.time | None) -> SQL:
         """``start <= local time < end`` (``end`` None: until midnight)."""
         t = self.field("local_time")
-        low = exp.GTE(this=t, expression=exp.cast(exp.Literal.string(start.isoformat()), "TIME"))
+        low = exp.GTE(this=t, expression=exp.Literal.string(start.strftime(TIME_FORMAT)))
         if end is None:
             return low
         return exp.and_(
-            low, exp.LT(this=t, expression=exp.cast(exp.Literal.string(end.isoformat()), "TIME"))
+            low, exp.LT(this=t, expression=exp.Literal.string(end.strftime(TIME_FORMAT)))
         )

@@ -5,14 +5,19 @@ with UNION ALL. Built with sqlglot expressions, never by joining strings."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import weakref
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from attrs import frozen
 from sqlglot import exp
 
+from ..catalog import CatalogError
 from ..checks.columns import Branch, NoColumnarForm
 from ..checks.verdict import MissingParameter
 from ..evaluate import CallEvaluator
+from ..i18n import Message
 from ..model import Rule, RuleRef, Ruleset
 from ..vocabulary import Outcome
 from .build import SQL, Columns, lit
@@ -37,6 +42,57 @@ class Unsupported:
 
     ref: RuleRef
     kind: str
+
+
+class UnsupportedRules(CatalogError):
+    """The stack has rules the engine cannot judge yet; it refuses rather than skip them."""
+
+    def __init__(self, rules: Sequence[Unsupported]) -> None:
+        super().__init__(
+            Message(
+                "the columnar engine cannot judge {count} rules of the stack (check kinds "
+                "without a columnar form: {kinds}); use --engine reference",
+                {"count": len(rules), "kinds": ", ".join(sorted({u.kind for u in rules}))},
+            )
+        )
+        self.rules = tuple(rules)
+
+
+@frozen
+class EngineFinding:
+    """One row of the findings table, its arguments parsed."""
+
+    line: int
+    call_id: str
+    ruleset_id: str
+    ruleset_version: str
+    fingerprint: str
+    layer: str
+    rule_id: str
+    outcome: str
+    msgid: str
+    args: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> EngineFinding:
+        data = dict(zip(FINDING_COLUMNS, row, strict=True))
+        data["args"] = json.loads(data["args"]) if data["args"] else {}
+        return cls(**data)
+
+
+@frozen(eq=False)
+class Compiled:
+    """A stack compiled: the query (None when no rule is left), the rules it cannot judge,
+    and the working-day deadlines its rules look up (the engine's ``deadlines`` table)."""
+
+    query: SQL | None
+    unsupported: tuple[Unsupported, ...]
+    deadlines: frozenset[tuple[str, int]]
+
+    def require_all(self) -> None:
+        """Refuse a stack the engine cannot judge fully."""
+        if self.unsupported:
+            raise UnsupportedRules(self.unsupported)
 
 
 def _scope_branches(rs: Ruleset, c: Columns) -> list[Branch]:
@@ -229,9 +285,21 @@ def _union(selects: list[exp.Select]) -> SQL:
     return query
 
 
-def compile_stack(
-    evaluator: CallEvaluator, kinds: frozenset[str] | None = None
-) -> tuple[SQL | None, list[Unsupported]]:
+_COMPILED: weakref.WeakKeyDictionary[CallEvaluator, dict[frozenset[str] | None, Compiled]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def compiled(evaluator: CallEvaluator, kinds: frozenset[str] | None = None) -> Compiled:
+    """:func:`compile_stack`, once per evaluator and kinds (an evaluator's stack does not
+    change)."""
+    per_kinds = _COMPILED.setdefault(evaluator, {})
+    if kinds not in per_kinds:
+        per_kinds[kinds] = compile_stack(evaluator, kinds)
+    return per_kinds[kinds]
+
+
+def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None) -> Compiled:
     """The query judging every call by the evaluator's stack (versions by each call's
     Stockholm day, pins, the overlay), and the rules it cannot judge. ``defers-to`` rules
     read the other rules' findings, so they come after the rest (as in the reference)."""
@@ -248,6 +316,7 @@ def compile_stack(
     selects: list[exp.Select] = []
     deferring: list[exp.Select] = []
     deferred_to: set[str] = set()
+    deadlines: set[tuple[str, int]] = set()
     for _, end, p in prepared:
         for rule, ref in p.rules:
             if kinds is not None and rule.check.kind not in kinds:
@@ -269,17 +338,19 @@ def compile_stack(
             except NoColumnarForm:
                 unsupported.append(Unsupported(ref, rule.check.kind))
                 continue
+            deadlines |= c.deadlines
             if c.deferred_to:
                 deferring.append(select)
                 deferred_to.update(c.deferred_to)
             else:
                 selects.append(select)
     if not selects and not deferring:
-        return None, unsupported
+        return Compiled(None, tuple(unsupported), frozenset())
     columns = [exp.column(name) for name in FINDING_COLUMNS if name != "args"]
     output = [*columns, exp.cast(exp.column("args"), "VARCHAR").as_("args")]
     if not deferring:
-        return exp.select(*output).from_(_union(selects).subquery("findings")), unsupported
+        query = exp.select(*output).from_(_union(selects).subquery("findings"))
+        return Compiled(query, tuple(unsupported), frozenset(deadlines))
     # without the rules they defer to (a narrow --kinds), deferring rules find nothing
     base = _union(selects) if selects else _nothing()
     query = exp.select(*output).from_(
@@ -288,4 +359,4 @@ def compile_stack(
     query = query.with_("base", as_=base)
     for ruleset in sorted(deferred_to):
         query = query.with_(_worst_name(ruleset), as_=_worst(ruleset))
-    return query, unsupported
+    return Compiled(query, tuple(unsupported), frozenset(deadlines))
