@@ -40,6 +40,14 @@ def lowest(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def spark(session: nox.Session) -> None:
+    """The Spark engine's tests on a real local Spark (pyspark from PyPI, Java 17 from the
+    machine): the same findings as the reference, the audit command with --engine spark."""
+    session.install("-e", ".[spark]", *nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("pytest", "tests/test_spark.py", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
     """Random and mutated files into every loader and the command line, about two minutes:
     `nox -s fuzz -- N` tries N inputs per target (default 900)."""

@@ -92,7 +92,10 @@ def differences(
     evaluator: CallEvaluator,
     items: list[tuple[int, CallRecord]],
     kinds: frozenset[str] | None = COLUMNAR,
+    judge: Any = engine.judge,
 ) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], int]:
+    """What the reference finds and the engine (``judge``: DuckDB unless said) does not, the
+    other way round, and how many findings the reference has."""
     # judged as a batch, as an audit is: the batch is the call history and gives the
     # silent-call shares; a repeated call id is judged on its first line only
     line_of = {}
@@ -112,7 +115,7 @@ def differences(
     }
     columnar = {
         _key(f.line, f.ruleset_id, f.ruleset_version, f.rule_id, f.outcome, f.msgid, f.args)
-        for f in engine.judge(evaluator, items, kinds=kinds)
+        for f in judge(evaluator, items, kinds=kinds)
     }
     return reference - columnar, columnar - reference, len(reference)
 

@@ -1,9 +1,10 @@
 """``kontakta-rules audit``: a file of call records judged by the reference evaluator or by
-the columnar engine, the same lines rejected for the same reasons, the same counts; the
-engine can write the findings table (Parquet or CSV)."""
+the columnar engine (DuckDB or Spark), the same lines rejected for the same reasons, the same
+counts; the engine can write the findings table (Parquet or CSV)."""
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from .model import RejectedInput
 from .subjects.call_io import read_call_records
 from .subjects.call_record import CallRecord
 
-Engine = Literal["reference", "duckdb"]
+Engine = Literal["reference", "duckdb", "spark"]
 
 
 @frozen
@@ -53,12 +54,12 @@ def audit(
     if engine == "reference":
         if findings is not None:
             raise ValueError(
-                "the findings table is written by the columnar engine (--engine duckdb)"
+                "the findings table is written by the columnar engine (--engine duckdb or spark)"
             )
         report = evaluator.evaluate(items, source=source)  # rejects the same lines itself
         assert len(report.rejected) == len(rejected)
         counts.update(f.outcome.value for f in report.findings)
-    else:
+    elif engine == "duckdb":
         from .columnar import duckdb_engine
 
         # the engine sees every record of the batch, as the reference's audit does: a record
@@ -70,6 +71,15 @@ def audit(
             counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
             if findings is not None:
                 duckdb_engine.write_relation(relation, findings)
+    else:
+        from .columnar import spark_engine
+
+        with tempfile.TemporaryDirectory() as tmp:
+            frame = spark_engine.findings(evaluator, _batch(items), Path(tmp))
+            if frame is not None:
+                counts.update(dict(frame.groupBy("outcome").count().collect()))
+                if findings is not None:
+                    spark_engine.write_frame(frame, findings)
     return AuditResult(len(items) - len(rejected), counts, tuple(rejected))
 
 

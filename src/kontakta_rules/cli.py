@@ -253,15 +253,21 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
     )
     audit_parser.add_argument(
         "--engine",
-        choices=["reference", "duckdb"],
+        choices=["reference", "duckdb", "spark"],
         default="reference",
-        help=_("reference (row by row) or duckdb (the columnar engine, kontakta-rules[duckdb])"),
+        help=_(
+            "reference (row by row), duckdb (the columnar engine, kontakta-rules[duckdb]) or "
+            "spark (the same engine on Apache Spark, kontakta-rules[spark])"
+        ),
     )
     audit_parser.add_argument(
         "--out",
         type=Path,
         metavar="FINDINGS",
-        help=_("write the findings table here (.parquet, or .csv); needs --engine duckdb"),
+        help=_(
+            "write the findings table here (.parquet, or .csv; Spark writes a folder); needs "
+            "--engine duckdb or spark"
+        ),
     )
 
     texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
@@ -530,11 +536,11 @@ def _exit_status(counts: Any, args: argparse.Namespace, rejected: int) -> int:
 def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from .audit import audit
 
-    if args.out is not None and args.engine != "duckdb":
+    if args.out is not None and args.engine == "reference":
         err.write(
-            Message("--out needs --engine duckdb: the columnar engine writes the table").render(
-                lang
-            )
+            Message(
+                "--out needs --engine duckdb or spark: the columnar engine writes the table"
+            ).render(lang)
             + "\n"
         )
         return EXIT_USAGE

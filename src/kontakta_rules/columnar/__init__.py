@@ -10,6 +10,14 @@ Needs ``pip install 'kontakta-rules[duckdb]'`` (or ``[spark]``).
 
 from __future__ import annotations
 
+from ..catalog import CatalogError
+from ..i18n import Message
+
+
+class EngineUnavailable(CatalogError, ImportError):
+    """The engine asked for cannot run here: its library is not installed, or (Spark) Java
+    cannot be started. Says what to install."""
+
 
 def require(module: str, extra: str = "duckdb") -> None:
     """Import ``module`` or say which extra installs it."""
@@ -17,7 +25,10 @@ def require(module: str, extra: str = "duckdb") -> None:
 
     try:
         importlib.import_module(module)
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            f"the columnar engine needs {module}: pip install 'kontakta-rules[{extra}]'"
-        ) from exc
+    except ImportError:
+        raise EngineUnavailable(
+            Message(
+                "the columnar engine needs {module}: pip install 'kontakta-rules[{extra}]'",
+                {"module": module, "extra": extra},
+            )
+        ) from None

@@ -15,6 +15,7 @@ NULL, as DuckDB's ``TRY_CAST``) with the size of a NULL list NULL.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,8 +24,9 @@ from pathlib import Path
 from sqlglot import exp
 
 from ..evaluate import CallEvaluator
+from ..i18n import Message
 from ..subjects.call_record import CallRecord
-from . import require
+from . import EngineUnavailable, require
 from .build import CALL_COLUMNS
 from .compile import Compiled, EngineFinding, compiled
 from .tables import (
@@ -54,15 +56,31 @@ def session() -> SparkSession:
     """The active Spark session, or a local one using every core; with ``SETTINGS``."""
     spark = SparkSession.getActiveSession()
     if spark is None:
-        spark = (
-            SparkSession.builder.master("local[*]")
-            .appName("kontakta-rules")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "8")
-            .getOrCreate()
-        )
-        spark.sparkContext.setLogLevel("ERROR")
+        try:
+            spark = (
+                SparkSession.builder.master("local[*]")
+                .appName("kontakta-rules")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                # one machine: few partitions (the query has a stage per rule, and a task
+                # per partition in each costs more than the work on small batches)
+                .config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2))
+                .config("spark.sql.adaptive.enabled", "false")
+                .getOrCreate()
+            )
+        except Exception as exc:  # pyspark reports a missing or failing Java in many ways
+            raise EngineUnavailable(
+                Message(
+                    "Spark could not start ({error}); it needs Java 17 or later on PATH or "
+                    "JAVA_HOME",
+                    {
+                        "error": str(exc).strip().splitlines()[0][:200]
+                        if str(exc)
+                        else type(exc).__name__
+                    },
+                )
+            ) from None
+        spark.sparkContext.setLogLevel("FATAL")
     for key, value in SETTINGS.items():
         spark.conf.set(key, value)
     return spark
@@ -218,3 +236,14 @@ def judge(
         rows = [] if frame is None else frame.collect()
     for row in rows:
         yield EngineFinding.from_row(row)
+
+
+def write_frame(frame: DataFrame, path: Path) -> None:
+    """The findings table to ``path``, as Spark writes tables: a folder of part files (one
+    here), CSV with a header when the name ends in ``.csv``, else Parquet; replaces what
+    is there."""
+    writer = frame.coalesce(1).write.mode("overwrite")
+    if path.suffix.lower() == ".csv":
+        writer.option("header", "true").csv(str(path))
+    else:
+        writer.parquet(str(path))
