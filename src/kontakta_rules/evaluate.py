@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ from .subjects.contact_log import Contact
 from .subjects.script import Script, WrittenDocument
 from .subjects.service_process import ServiceProcess, ServiceReview
 from .timezone import STOCKHOLM, stockholm_day
-from .vocabulary import Layer, Outcome, SubjectKind
+from .vocabulary import Layer, Outcome, Purpose, SubjectKind, Target
 
 CALL_RULESETS = ("swedish-law", "nix-telefon", "telemarketing-b2c", "telemarketing-b2b")
 """The rulesets with call rules, law first."""
@@ -98,6 +99,7 @@ class Evaluator:
         self._batch: dict[str, Any] | None = None
         self._by_day: dict[tuple[str, dt.date], _Prepared | None] = {}
         self._plans: dict[tuple[dt.date, frozenset[str] | None], tuple[_Step, ...]] = {}
+        self._unjudgeable: dict[dt.date, Message | None] = {}
         if overlay is not None:
             problems = overlay_problems(overlay, list(self.catalog), overlay_source)
             if problems:
@@ -184,36 +186,22 @@ class Evaluator:
     ) -> list[Finding]:
         """Findings of every rule in force on ``day`` for ``subject`` (only ``kinds`` if given)."""
         out: list[Finding] = []
-        deferred: list[tuple[Verdict | None, Rule, RuleRef, DefersTo]] = []
+        deferred: list[tuple[Verdict | None, RuleRef, DefersTo]] = []
         for step in self._plan(day, kinds):
             scoped = _scoped(step.prepared.ruleset, subject)
             if scoped is None:
                 context = step.context
                 for rule, ref in step.rules:
                     v = rule.check.judge(subject, context)
-                    message = v.message
                     if rule.inference:
-                        message = Message(
-                            "{message} (what is tested is the library's reading of the rule's "
-                            "heading; the rule text was not read)",
-                            {"message": message},
-                        )
-                    out.append(
-                        Finding(
-                            subject_id, ref, v.outcome, message, v.evidence, v.missing_parameters
-                        )
-                    )
+                        v = v._replace(message=_inferred(v.message))
+                    out.append(_finding(subject_id, ref, v))
             else:
-                out.extend(
-                    Finding(subject_id, ref, scoped.outcome, scoped.message)
-                    for _, ref in step.rules
-                )
-            deferred.extend((scoped, rule, ref, check) for rule, ref, check in step.deferred)
-        for scoped, _rule, ref, check in deferred:
+                out.extend(_finding(subject_id, ref, scoped) for _, ref in step.rules)
+            deferred.extend((scoped, ref, check) for _, ref, check in step.deferred)
+        for scoped, ref, check in deferred:
             v = scoped or _deferred_verdict(check, out, self._absent(check.ruleset, day))
-            out.append(
-                Finding(subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
-            )
+            out.append(_finding(subject_id, ref, v))
         return out
 
 
@@ -232,6 +220,11 @@ class CallEvaluator(Evaluator):
     def unjudgeable(self, record: CallRecord) -> Message | None:
         """Why no call rule can judge ``record`` (none was in force on its day), or None."""
         day = stockholm_day(record.started_at)
+        if day not in self._unjudgeable:
+            self._unjudgeable[day] = self._unjudgeable_on(day)
+        return self._unjudgeable[day]
+
+    def _unjudgeable_on(self, day: dt.date) -> Message | None:
         if any(self._version(rid, day) is not None for rid in self.ruleset_ids):
             return None
         firsts = [
@@ -356,31 +349,54 @@ class CallEvaluator(Evaluator):
         return Report(tuple(findings), tuple(rejected), subjects)
 
 
+def _finding(subject_id: str, ref: RuleRef, v: Verdict) -> Finding:
+    return Finding(subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
+
+
+def _inferred(message: Message) -> Message:
+    return Message(
+        "{message} (what is tested is the library's reading of the rule's "
+        "heading; the rule text was not read)",
+        {"message": message},
+    )
+
+
 def _scoped(rs: Ruleset, record: Any) -> Verdict | None:
     scope = rs.scope
     if scope is None:
         return None
     if scope.purposes and record.purpose not in scope.purposes:
-        return Verdict(
-            Outcome.NOT_APPLICABLE,
-            Message(
-                "{ruleset} does not cover calls for {purpose}",
-                {"ruleset": rs.id, "purpose": record.purpose.value},
-            ),
-        )
+        return _purpose_not_covered(rs.id, record.purpose)
     if scope.targets and record.target is not None and record.target not in scope.targets:
-        return Verdict(
-            Outcome.NOT_APPLICABLE,
-            Message(
-                "{ruleset} does not cover calls to {target}",
-                {"ruleset": rs.id, "target": record.target.value},
-            ),
-        )
+        return _target_not_covered(rs.id, record.target)
     return None
 
 
+# An audit gives the same few out-of-scope verdicts millions of times: each is made once.
+@functools.cache
+def _purpose_not_covered(ruleset_id: str, purpose: Purpose) -> Verdict:
+    return Verdict(
+        Outcome.NOT_APPLICABLE,
+        Message(
+            "{ruleset} does not cover calls for {purpose}",
+            {"ruleset": ruleset_id, "purpose": purpose.value},
+        ),
+    )
+
+
+@functools.cache
+def _target_not_covered(ruleset_id: str, target: Target) -> Verdict:
+    return Verdict(
+        Outcome.NOT_APPLICABLE,
+        Message(
+            "{ruleset} does not cover calls to {target}",
+            {"ruleset": ruleset_id, "target": target.value},
+        ),
+    )
+
+
 def _deferred_verdict(check: DefersTo, findings: list[Finding], absent: bool) -> Verdict:
-    theirs = [f for f in findings if f.ruleset_id == check.ruleset]
+    theirs = [f for f in findings if f.rule.ruleset_id == check.ruleset]
     if not theirs and absent:
         return Verdict(
             Outcome.NOT_APPLICABLE,
@@ -448,7 +464,7 @@ class TextEvaluator(Evaluator):
             findings = [
                 f
                 if f.outcome is Outcome.NOT_APPLICABLE
-                else attrs.evolve(f, outcome=Outcome.UNDETERMINED, message=why, evidence={})
+                else f._replace(outcome=Outcome.UNDETERMINED, message=why, evidence={})
                 for f in findings
             ]
         return Report(tuple(findings), subjects=1)

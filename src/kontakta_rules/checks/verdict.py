@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrs import field, frozen
 
@@ -24,8 +24,9 @@ NO_EVIDENCE: Mapping[str, Any] = MappingProxyType({})
 """The evidence of a verdict that needs none (one shared, read-only empty mapping)."""
 
 
-@frozen
-class Verdict:
+class Verdict(NamedTuple):
+    """A named tuple: a check makes one per rule and record, and a tuple is cheap to make."""
+
     outcome: Outcome
     message: Message
     evidence: Mapping[str, Any] = NO_EVIDENCE
