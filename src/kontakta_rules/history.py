@@ -17,6 +17,7 @@ from .subjects.call_record import CallRecord
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
+_MICROS_PER_DAY = 86_400_000_000
 
 Key = tuple[str, str]
 """(calling organisation, destination)."""
@@ -35,12 +36,15 @@ class CallHistory:
     def __init__(self, times: Mapping[Key, array[int]]) -> None:
         self._times = times
 
-    def count(self, key: Key, since: dt.datetime, before: dt.datetime) -> int:
-        """How many calls in the history started at or after ``since`` and before ``before``."""
+    def count_within(self, key: Key, before: dt.datetime, days: int) -> int:
+        """How many calls in the history started in the ``days`` days (of 24 hours) before
+        ``before``: elapsed time, however ``before`` was written (a zoned time less wall-clock
+        days would differ across a clock change)."""
         times = self._times.get(key)
         if not times:
             return 0
-        return bisect_left(times, micros(before)) - bisect_left(times, micros(since))
+        end = micros(before)
+        return bisect_left(times, end) - bisect_left(times, end - days * _MICROS_PER_DAY)
 
     @staticmethod
     def count_in(moments: Iterable[dt.datetime], since: dt.datetime, before: dt.datetime) -> int:

@@ -61,7 +61,7 @@ class WeeklySchedule:
 
     def is_open(self, local: dt.datetime, *, is_holiday: bool) -> bool:
         """Whether ``local`` (a Europe/Stockholm wall-clock time) falls in an open range."""
-        t = local.time().replace(tzinfo=None)
+        t = local.time()  # the wall-clock time, without its zone
         return any(r.contains(t) for r in self.ranges_on(local.date(), is_holiday=is_holiday))
 
     def to_data(self) -> dict[str, list[str]]:

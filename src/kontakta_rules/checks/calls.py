@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
@@ -104,20 +106,7 @@ class NixCheck(Check):
             )
         months = context.value(self.validity)
         assert isinstance(months, int)
-        # a period of months ends on the same-numbered day (lag 1930:173), that day included
-        valid_until = add_months(evidence.register_updated, months)
-        facts = {
-            "register_updated": evidence.register_updated.isoformat(),
-            "valid_until": valid_until.isoformat(),
-            "call_day": day.isoformat(),
-        }
-        return _judged(
-            day <= valid_until,
-            N_("checked against the register version of {updated}, valid until {until}"),
-            N_("the NIX check (register version of {updated}) was valid only until {until}"),
-            {"updated": evidence.register_updated, "until": valid_until},
-            facts,
-        )
+        return _nix_check_validity(evidence.register_updated, months, day)
 
     def columnar(self, c: Any) -> list[Branch]:
         branches = _nix_not_covered_branches(c, self.covered_purposes)
@@ -176,8 +165,60 @@ class NixCheck(Check):
         ]
 
 
+# The verdicts below depend on a few values that repeat from call to call (a register
+# version and a day, a count): each is made once and shared, its evidence read-only.
+
+
+@functools.lru_cache(maxsize=4096)
+def _nix_check_validity(updated: dt.date, months: int, day: dt.date) -> Verdict:
+    """Whether a NIX check against the register version of ``updated`` still held on ``day``."""
+    # a period of months ends on the same-numbered day (lag 1930:173), that day included
+    valid_until = add_months(updated, months)
+    facts = {
+        "register_updated": updated.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "call_day": day.isoformat(),
+    }
+    return _judged(
+        day <= valid_until,
+        N_("checked against the register version of {updated}, valid until {until}"),
+        N_("the NIX check (register version of {updated}) was valid only until {until}"),
+        {"updated": updated, "until": valid_until},
+        MappingProxyType(facts),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _call_frequency(count: int, max_calls: int, days: int) -> Verdict:
+    """Call number ``count`` within ``days`` days, against a cap of ``max_calls``."""
+    facts = {"calls_in_period": count, "max_calls": max_calls, "period_days": days}
+    return _judged(
+        count <= max_calls,
+        N_("call {count} of at most {max} in {days} days"),
+        N_("call {count} in {days} days; the cap is {max}"),
+        {"count": count, "max": max_calls, "days": days},
+        MappingProxyType(facts),
+    )
+
+
+@functools.cache
+def _caller_id(shown: bool) -> Verdict:
+    return _judged(
+        shown,
+        N_("the calling number was shown"),
+        N_("the calling number was withheld"),
+        {},
+        MappingProxyType({"caller_id_shown": shown}),
+    )
+
+
+_NOT_IN_NIX = Verdict(
+    Outcome.COMPLIANT, Message("the number is not in NIX"), MappingProxyType({"listed": False})
+)
+
+
 def _judged(
-    ok: bool, compliant: str, violation: str, args: dict[str, Any], evidence: dict[str, Any]
+    ok: bool, compliant: str, violation: str, args: dict[str, Any], evidence: Mapping[str, Any]
 ) -> Verdict:
     """Compliant or a violation by ``ok``; both messages take the same ``args``."""
     if ok:
@@ -306,9 +347,7 @@ class NixListed(Check):
         if listed is None:
             return unknown("nix.listed")
         if not listed:
-            return Verdict(
-                Outcome.COMPLIANT, Message("the number is not in NIX"), {"listed": False}
-            )
+            return _NOT_IN_NIX
         day = _local_day(subject)
         reasons: list[Message] = []
         missing: str | None = None
@@ -641,13 +680,7 @@ class CallerId(Check):
         shown = subject.caller_id_shown
         if shown is None:
             return unknown("caller_id_shown")
-        return _judged(
-            shown,
-            N_("the calling number was shown"),
-            N_("the calling number was withheld"),
-            {},
-            {"caller_id_shown": shown},
-        )
+        return _caller_id(shown)
 
     def columnar(self, c: Any) -> list[Branch]:
         shown = c.field("caller_id_shown")
@@ -1200,24 +1233,16 @@ class CallFrequency(Check):
             return unknown("previous_calls")
         max_calls, days = context.value(self.max_calls), context.value(self.period)
         assert isinstance(max_calls, int) and isinstance(days, int)
-        # elapsed time: days of 24 hours back from the instant, however the time was written
-        # (subtracting from a zoned time would count wall-clock days instead)
-        since = subject.started_at.astimezone(dt.UTC) - dt.timedelta(days=days)
         if subject.previous_calls is not None:
+            # elapsed time: days of 24 hours back from the instant, however the time was
+            # written (subtracting from a zoned time would count wall-clock days instead)
+            since = subject.started_at.astimezone(dt.UTC) - dt.timedelta(days=days)
             earlier = CallHistory.count_in(subject.previous_calls, since, subject.started_at)
         else:
             assert context.history is not None
             key = (subject.calling_organisation, subject.destination)
-            earlier = context.history.count(key, since, subject.started_at)
-        count = 1 + earlier
-        facts = {"calls_in_period": count, "max_calls": max_calls, "period_days": days}
-        return _judged(
-            count <= max_calls,
-            N_("call {count} of at most {max} in {days} days"),
-            N_("call {count} in {days} days; the cap is {max}"),
-            {"count": count, "max": max_calls, "days": days},
-            facts,
-        )
+            earlier = context.history.count_within(key, subject.started_at, days)
+        return _call_frequency(1 + earlier, max_calls, days)
 
     def columnar(self, c: Any) -> list[Branch]:
         # an engine judges a batch: its calls are the history when a record has no list
