@@ -7,9 +7,10 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kontakta_rules.checks.verdict import Verdict
 from kontakta_rules.evaluate import CallEvaluator
 from kontakta_rules.loading import load_overlay
-from kontakta_rules.model import RejectedInput
+from kontakta_rules.model import Finding, RejectedInput
 from kontakta_rules.subjects import CallRecord, NixEvidence
 from kontakta_rules.text import Text
 from kontakta_rules.vocabulary import Outcome
@@ -170,3 +171,9 @@ def test_an_overlay_that_weakens_a_rule_is_refused_by_the_evaluator_too() -> Non
     weak = _attrs.evolve(load_overlay(OVERLAY), set={"nix_check_validity": 6})
     with pytest.raises(LoadError, match="may only make it stricter"):
         CallEvaluator(overlay=weak, overlay_source="policy.toml")
+
+
+def test_a_finding_is_its_subject_and_rule_followed_by_the_verdict() -> None:
+    # the evaluator makes a finding by appending a verdict's fields to the subject and rule
+    assert Finding._fields == ("subject_id", "rule", *Verdict._fields)
+    assert Finding._field_defaults == Verdict._field_defaults

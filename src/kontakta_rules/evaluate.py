@@ -197,8 +197,9 @@ class Evaluator:
                         v = v._replace(message=_inferred(v.message))
                     out.append(_finding(subject_id, ref, v))
             else:
-                out.extend(_finding(subject_id, ref, scoped) for _, ref in step.rules)
-            deferred.extend((scoped, ref, check) for _, ref, check in step.deferred)
+                out.extend([_finding(subject_id, ref, scoped) for _, ref in step.rules])
+            if step.deferred:
+                deferred.extend([(scoped, ref, check) for _, ref, check in step.deferred])
         for scoped, ref, check in deferred:
             v = scoped or _deferred_verdict(check, out, self._absent(check.ruleset, day))
             out.append(_finding(subject_id, ref, v))
@@ -350,7 +351,11 @@ class CallEvaluator(Evaluator):
 
 
 def _finding(subject_id: str, ref: RuleRef, v: Verdict) -> Finding:
-    return Finding(subject_id, ref, v.outcome, v.message, v.evidence, v.missing_parameters)
+    # A finding is its subject and rule followed by the verdict's fields, in the verdict's
+    # order (a test holds the two types together); made without the named tuple's __new__,
+    # a Python function that would double the cost of the commonest object of an audit
+    # (and by concatenation, which is twice as fast as unpacking into a new tuple).
+    return tuple.__new__(Finding, (subject_id, ref) + v)  # noqa: RUF005
 
 
 def _inferred(message: Message) -> Message:

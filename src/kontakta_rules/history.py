@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 from .subjects.call_record import CallRecord
 
@@ -47,8 +47,11 @@ class CallHistory:
         return bisect_left(times, end) - bisect_left(times, end - days * _MICROS_PER_DAY)
 
     @staticmethod
-    def count_in(moments: Iterable[dt.datetime], since: dt.datetime, before: dt.datetime) -> int:
+    def count_in(moments: Sequence[dt.datetime], before: dt.datetime, days: int) -> int:
         """The same count over a record's own ``previous_calls``."""
+        if not moments:
+            return 0
+        since = before.astimezone(dt.UTC) - dt.timedelta(days=days)
         return sum(1 for t in moments if since <= t < before)
 
 

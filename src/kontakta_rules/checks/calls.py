@@ -1234,10 +1234,7 @@ class CallFrequency(Check):
         max_calls, days = context.value(self.max_calls), context.value(self.period)
         assert isinstance(max_calls, int) and isinstance(days, int)
         if subject.previous_calls is not None:
-            # elapsed time: days of 24 hours back from the instant, however the time was
-            # written (subtracting from a zoned time would count wall-clock days instead)
-            since = subject.started_at.astimezone(dt.UTC) - dt.timedelta(days=days)
-            earlier = CallHistory.count_in(subject.previous_calls, since, subject.started_at)
+            earlier = CallHistory.count_in(subject.previous_calls, subject.started_at, days)
         else:
             assert context.history is not None
             key = (subject.calling_organisation, subject.destination)
