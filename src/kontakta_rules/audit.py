@@ -14,8 +14,9 @@ from attrs import frozen
 
 from .evaluate import CallEvaluator
 from .history import BatchCollector
+from .i18n import Message
 from .model import RejectedInput
-from .subjects.call_io import read_call_records
+from .subjects.call_io import Item, read_call_records
 from .subjects.call_record import CallRecord
 
 Engine = Literal["reference", "duckdb", "spark"]
@@ -30,33 +31,75 @@ class AuditResult:
     rejected: tuple[RejectedInput, ...]
 
 
+@frozen
+class Input:
+    """One file of an audit: where to read it and how messages name it."""
+
+    path: Path
+    source: str
+    fmt: str | None = None
+    """``jsonl``, ``csv`` or ``parquet``; None: by the file's name."""
+
+
+def read_inputs(inputs: Sequence[Input]) -> tuple[list[Item], list[tuple[str, int]]]:
+    """Every record of the files as one batch, numbered through (``line`` is the record's
+    place in the audit: its line when there is one file), and where each came from."""
+    items: list[Item] = []
+    where: list[tuple[str, int]] = []
+    for one in inputs:
+        for line, item in read_call_records(one.path, source=one.source, fmt=one.fmt):
+            items.append((len(items) + 1, item))
+            where.append((one.source, line))
+    return items, where
+
+
+def _rejected(
+    evaluator: CallEvaluator, items: Sequence[Item], where: Sequence[tuple[str, int]]
+) -> list[RejectedInput]:
+    """The lines the audit rejects, each named by its own file and line."""
+    batch = BatchCollector()
+    for n, item in items:
+        if isinstance(item, CallRecord):
+            batch.add(n, item)
+    out = []
+    for n, item in items:
+        if isinstance(item, RejectedInput):
+            out.append(item)
+            continue
+        source, line = where[n - 1]
+        first = batch.first_line[item.call_id]
+        if first != n and where[first - 1][0] != source:
+            reason = Message(
+                "call_id {id} appears already in {source} line {line}: one call is one record",
+                {"id": item.call_id, "source": where[first - 1][0], "line": where[first - 1][1]},
+            )
+            out.append(RejectedInput(source, line, reason.text()))
+            continue
+        first_line = {item.call_id: where[first - 1][1]}
+        reason_ = evaluator.rejection(line, item, first_line, source)
+        if reason_ is not None:
+            out.append(reason_)
+    return out
+
+
 def audit(
     evaluator: CallEvaluator,
-    path: Path,
+    inputs: Sequence[Input],
     *,
-    source: str,
-    csv: bool | None = None,
     engine: Engine = "reference",
     findings: Path | None = None,
 ) -> AuditResult:
-    """Judge every record of ``path``; ``findings`` (engine only) receives the table."""
-    items = list(read_call_records(path, csv=csv, source=source))
-    batch = BatchCollector()
-    for line, item in items:
-        if isinstance(item, CallRecord):
-            batch.add(line, item)
-    rejected = [
-        reason
-        for line, item in items
-        if (reason := evaluator.rejection(line, item, batch.first_line, source)) is not None
-    ]
+    """Judge every record of the files as one audit (frequency caps and silent-call shares
+    see them all); ``findings`` (the columnar engine only) receives the table."""
+    items, where = read_inputs(inputs)
+    rejected = _rejected(evaluator, items, where)
     counts: Counter[str] = Counter()
     if engine == "reference":
         if findings is not None:
             raise ValueError(
                 "the findings table is written by the columnar engine (--engine duckdb or spark)"
             )
-        report = evaluator.evaluate(items, source=source)  # rejects the same lines itself
+        report = evaluator.evaluate(items, source="")  # rejects the same lines itself
         assert len(report.rejected) == len(rejected)
         counts.update(f.outcome.value for f in report.findings)
     elif engine == "duckdb":

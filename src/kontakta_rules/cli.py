@@ -60,7 +60,7 @@ from .subjects.call_io import is_csv_input, parse_json_line, read_call_records, 
 from .subjects.process_io import read_contacts, read_service_process
 from .subjects.script import DOCUMENT_TYPES, Script, WrittenDocument
 from .text import Lang
-from .textinput import STDIN, cannot_write, read_text, source_name, spooled
+from .textinput import STDIN, cannot_write, expand_patterns, read_text, source_name, spooled
 from .vocabulary import Outcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -245,11 +245,26 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
 
     audit_parser = sub.add_parser(
         "audit",
-        parents=[common, stack, failing, call_file],
+        parents=[common, stack, failing],
         help=_(
             "audit call records with the reference evaluator or the columnar engine, and "
             "write the findings table"
         ),
+    )
+    audit_parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help=_(
+            "call records (.jsonl, .csv or .parquet; a pattern such as 'calls/2026-*.jsonl' "
+            "is expanded); several files are one audit"
+        ),
+    )
+    audit_parser.add_argument(
+        "--input-format",
+        choices=["jsonl", "csv", "parquet"],
+        help=_("the format of every FILE (default: from each name; standard input: jsonl)"),
     )
     audit_parser.add_argument(
         "--engine",
@@ -534,7 +549,7 @@ def _exit_status(counts: Any, args: argparse.Namespace, rejected: int) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from .audit import audit
+    from .audit import Input, audit
 
     if args.out is not None and args.engine == "reference":
         err.write(
@@ -544,12 +559,13 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             + "\n"
         )
         return EXIT_USAGE
-    source = source_name(args.file)
-    csv = (args.input_format == "csv") if args.input_format else None
-    with spooled(args.file) as path:
-        result = audit(
-            _evaluator(args), path, source=source, csv=csv, engine=args.engine, findings=args.out
-        )
+    paths = expand_patterns(args.files)
+    with contextlib.ExitStack() as stack:
+        inputs = [
+            Input(stack.enter_context(spooled(path)), source_name(path), args.input_format)
+            for path in paths
+        ]
+        result = audit(_evaluator(args), inputs, engine=args.engine, findings=args.out)
     out.write(
         Message(
             "{records} records judged by {engine}; rejected lines: {rejected}",

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import LoadError, Problem
+from .errors import InputError, LoadError, Problem
 from .i18n import Message
 
 STDIN = "-"
@@ -31,6 +31,27 @@ CSV_DELIMITERS = (",", ";")
 
 def is_stdin(path: Path | str) -> bool:
     return str(path) == STDIN
+
+
+def expand_patterns(paths: Sequence[Path]) -> list[Path]:
+    """The files named, a name with ``*``, ``?`` or ``[`` that is not a file itself
+    expanded (sorted) to the files it matches; a pattern that matches nothing is an error
+    naming it (never an empty audit)."""
+    out: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if text == STDIN or path.exists() or not any(ch in text for ch in "*?["):
+            out.append(path)
+            continue
+        matches = sorted(p for p in Path(path.anchor or ".").glob(_relative(path)) if p.is_file())
+        if not matches:
+            raise InputError(Message("{pattern}: no file matches", {"pattern": text}))
+        out.extend(matches)
+    return out
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(path.anchor)) if path.anchor else str(path)
 
 
 def source_name(path: Path | str) -> str:
