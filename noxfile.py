@@ -79,7 +79,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Throughput, latency and memory numbers (printed, not asserted): `nox -s bench -- --records N`."""
-    session.install(".")
+    session.install(".[all]")  # the columnar engine on DuckDB and on Spark too
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

@@ -261,6 +261,34 @@ def bench_columnar(n: int) -> None:
     )
 
 
+def bench_spark(n: int) -> None:
+    """The whole call stack on a local Spark (every core), writing the Parquet findings
+    folder, beside the reference on the same batch."""
+    try:
+        from kontakta_rules.columnar import spark_engine
+    except ImportError:
+        print("spark: skipped (pip install 'kontakta-rules[spark]')")
+        return
+    records = list(enumerate(synthetic_records(n, random.Random(5)), start=1))
+    evaluator = CallEvaluator(overlay=load_overlay(POLICY))
+    t0 = time.perf_counter()
+    reference = len(evaluator.evaluate(records).findings)
+    t1 = time.perf_counter()
+    spark_engine.session()
+    t2 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        frame = spark_engine.findings(evaluator, records, Path(tmp))
+        assert frame is not None
+        spark_engine.write_frame(frame, Path(tmp) / "findings.parquet")
+        t3 = time.perf_counter()
+    print(
+        f"spark (local, {os.cpu_count()} cores), the whole call stack: {n:,} records; "
+        f"reference {n / (t1 - t0):,.0f} records/s ({reference:,} findings); Spark judging "
+        f"and writing the Parquet findings folder {n / (t3 - t2):,.0f} records/s "
+        f"(session start {t2 - t1:.1f} s, not counted)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -272,10 +300,14 @@ def main() -> None:
     parser.add_argument(
         "--columnar", type=int, default=200_000, help="records for the columnar engine"
     )
-    parser.add_argument("--only", choices=["columnar"], help="run one benchmark")
+    parser.add_argument("--spark", type=int, default=100_000, help="records for the Spark engine")
+    parser.add_argument("--only", choices=["columnar", "spark"], help="run one benchmark")
     args = parser.parse_args()
     if args.only == "columnar":
         bench_columnar(args.columnar)
+        return
+    if args.only == "spark":
+        bench_spark(args.spark)
         return
     print(
         f"python {sys.version.split()[0]}, maxrss so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
@@ -288,6 +320,7 @@ def main() -> None:
     bench_audit(args.records)
     bench_streaming(args.streaming, ["text", "json", "csv", "html"])
     bench_columnar(args.columnar)
+    bench_spark(args.spark)
 
 
 if __name__ == "__main__":
