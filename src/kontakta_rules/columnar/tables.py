@@ -17,7 +17,7 @@ from sqlglot import exp
 from ..calendar import holidays_in, is_working_day
 from ..subjects.call_record import CallRecord
 from ..vocabulary import HolidayCalendar
-from .build import CALL_COLUMNS, SQL, TIME_FORMAT, ZONE
+from .build import CALL_COLUMNS, SQL, TIME_FORMAT, stockholm_clock
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 """Instants in the engines' input: UTC, microseconds, an explicit offset."""
@@ -169,7 +169,7 @@ def calls_view() -> SQL:
     when it was updated on or before the call's day) and what the snapshot alone says
     (``register_listed``, NULL without a usable snapshot). Needs the tables ``calls``,
     ``register (nsn BIGINT)`` and ``register_info (updated DATE)``."""
-    clock = exp.AtTimeZone(this=exp.column("started_at"), zone=exp.Literal.string(ZONE))
+    clock = stockholm_clock(exp.column("started_at"))
     time = exp.TimeToStr(this=clock.copy(), format=exp.Literal.string(TIME_FORMAT))
     return exp.replace_placeholders(
         sqlglot.parse_one(_CALLS_VIEW, read="duckdb"), clock=clock, time=time

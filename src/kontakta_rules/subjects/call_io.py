@@ -15,7 +15,6 @@ UTF-8 byte-order mark. A column named twice is refused: one of its cells would b
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -274,23 +273,12 @@ def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
         yield line, csv_item(src, line, row)  # type: ignore[arg-type]
 
 
-def _json_shaped(value: Any) -> Any:
-    """A Parquet value as the JSON reader would see it: instants and days as ISO text (an
-    instant without a zone stays without an offset, and is refused as in JSON), structs as
-    tables, lists as lists."""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _json_shaped(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_shaped(v) for v in value]
-    return value
-
-
 def read_parquet(path: Path | str, source: str | None = None) -> Iterator[Item]:
     """``(row, record or rejection)`` for every row of a Parquet file with the JSON Lines
-    fields (nested ones as structs), validated as a JSON line is; rows are numbered from 1.
-    Read in batches by DuckDB (``kontakta-rules[duckdb]``)."""
+    fields (nested ones as structs), rows numbered from 1. DuckDB (``kontakta-rules[duckdb]``)
+    writes each row as a JSON object (instants in UTC with their offset, an instant without a
+    zone without one, so that it is refused as in JSON), which is then read as a JSON line
+    is: one validation for every format."""
     from ..columnar import require
 
     require("duckdb")
@@ -300,7 +288,7 @@ def read_parquet(path: Path | str, source: str | None = None) -> Iterator[Item]:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     try:
-        cursor = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        cursor = con.execute("SELECT to_json(row_) FROM read_parquet(?) AS row_", [str(path)])
     except duckdb.Error as exc:
         raise InputError(
             Message(
@@ -308,13 +296,11 @@ def read_parquet(path: Path | str, source: str | None = None) -> Iterator[Item]:
                 {"source": src, "error": str(exc).splitlines()[0][:200]},
             )
         ) from None
-    names = [d[0] for d in cursor.description or ()]
     line = 0
     while rows := cursor.fetchmany(10_000):
-        for row in rows:
+        for (text,) in rows:
             line += 1
-            data = {k: _json_shaped(v) for k, v in zip(names, row, strict=True) if v is not None}
-            yield line, record_from_data(data, src, line)
+            yield line, jsonl_item(src, line, text)
 
 
 def input_format(path: Path | str, given: str | None = None, source: str | None = None) -> str:
