@@ -108,3 +108,29 @@ def test_a_file_that_is_not_parquet_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("not parquet", encoding="utf-8")
     code, _, err = run("audit", str(bad), *STACK)
     assert code == 2 and "not a Parquet file" in err and "Traceback" not in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_audit_says_how_far_it_has_come_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kontakta_rules import audit
+
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 10)
+    out, err = io.StringIO(), _Terminal()
+    code = main(["audit", str(EXAMPLES / "calls.jsonl"), *STACK, "--lang", "sv"], out=out, err=err)
+    assert code == 2
+    assert err.getvalue().splitlines() == [
+        "10 poster lästa",
+        "20 poster lästa",
+        "30 poster lästa",
+        "40 poster lästa",
+        "43 poster lästa; bedöms med reference",
+    ]
+    quiet = io.StringIO()  # not a terminal: nothing on stderr
+    main(["audit", str(EXAMPLES / "calls.jsonl"), *STACK], out=io.StringIO(), err=quiet)
+    assert quiet.getvalue() == ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -41,7 +41,16 @@ class Input:
     """``jsonl``, ``csv`` or ``parquet``; None: by the file's name."""
 
 
-def read_inputs(inputs: Sequence[Input]) -> tuple[list[Item], list[tuple[str, int]]]:
+Progress = Callable[[Message], None]
+"""Told how far a long audit has come (a message in both languages)."""
+
+PROGRESS_EVERY = 100_000
+"""Records read between two progress messages."""
+
+
+def read_inputs(
+    inputs: Sequence[Input], progress: Progress | None = None
+) -> tuple[list[Item], list[tuple[str, int]]]:
     """Every record of the files as one batch, numbered through (``line`` is the record's
     place in the audit: its line when there is one file), and where each came from."""
     items: list[Item] = []
@@ -50,6 +59,8 @@ def read_inputs(inputs: Sequence[Input]) -> tuple[list[Item], list[tuple[str, in
         for line, item in read_call_records(one.path, source=one.source, fmt=one.fmt):
             items.append((len(items) + 1, item))
             where.append((one.source, line))
+            if progress is not None and len(items) % PROGRESS_EVERY == 0:
+                progress(Message("{count} records read", {"count": len(items)}))
     return items, where
 
 
@@ -88,11 +99,20 @@ def audit(
     *,
     engine: Engine = "reference",
     findings: Path | None = None,
+    progress: Progress | None = None,
 ) -> AuditResult:
     """Judge every record of the files as one audit (frequency caps and silent-call shares
-    see them all); ``findings`` (the columnar engine only) receives the table."""
-    items, where = read_inputs(inputs)
+    see them all); ``findings`` (the columnar engine only) receives the table; ``progress``
+    hears how far it has come."""
+    items, where = read_inputs(inputs, progress)
     rejected = _rejected(evaluator, items, where)
+    if progress is not None:
+        progress(
+            Message(
+                "{count} records read; judging them with {engine}",
+                {"count": len(items), "engine": engine},
+            )
+        )
     counts: Counter[str] = Counter()
     if engine == "reference":
         if findings is not None:

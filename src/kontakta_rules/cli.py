@@ -532,6 +532,18 @@ def _progress(items: Iterable[int], err: TextIO, lang: Lang) -> Iterator[int]:
         err.write("\n")
 
 
+def _audit_progress(err: TextIO, lang: Lang) -> Callable[[Message], None] | None:
+    """Progress of a long audit on stderr, one line each, when stderr is a terminal."""
+    if not err.isatty():
+        return None
+
+    def say(message: Message) -> None:
+        err.write(message.render(lang) + "\n")
+        err.flush()
+
+    return say
+
+
 def _listing(args: argparse.Namespace, default: Listing) -> Listing:
     listing: Listing = args.findings or default
     return listing
@@ -565,7 +577,13 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             Input(stack.enter_context(spooled(path)), source_name(path), args.input_format)
             for path in paths
         ]
-        result = audit(_evaluator(args), inputs, engine=args.engine, findings=args.out)
+        result = audit(
+            _evaluator(args),
+            inputs,
+            engine=args.engine,
+            findings=args.out,
+            progress=_audit_progress(err, lang),
+        )
     out.write(
         Message(
             "{records} records judged by {engine}; rejected lines: {rejected}",
