@@ -30,6 +30,7 @@ from . import EngineUnavailable, require
 from .build import CALL_COLUMNS
 from .compile import Compiled, EngineFinding, compiled
 from .tables import (
+    SPARK_TIMESTAMP_FORMAT,
     calendar_years,
     calls_view,
     deadline_rows,
@@ -176,7 +177,7 @@ def load_tables(
         write_calls(out, records)
     (
         spark.read.schema(_schema(CALL_COLUMNS))
-        .option("timestampFormat", "yyyy-MM-dd HH:mm:ss.SSSSSSXXX")
+        .option("timestampFormat", SPARK_TIMESTAMP_FORMAT)
         .option("mode", "FAILFAST")
         .json(str(calls))
         .createOrReplaceTempView("calls")

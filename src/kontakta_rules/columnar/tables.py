@@ -19,8 +19,9 @@ from ..subjects.call_record import CallRecord
 from ..vocabulary import HolidayCalendar
 from .build import CALL_COLUMNS, SQL, TIME_FORMAT, stockholm_clock
 
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
-"""Instants in the engines' input: UTC, microseconds, an explicit offset."""
+SPARK_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]XXX"
+"""Instants in the engines' input are ISO 8601 with their offset (``datetime.isoformat``;
+the fraction only when there is one), as Spark's JSON reader is told to read them."""
 
 
 def _row(line: int, r: CallRecord) -> tuple[Any, ...]:
@@ -68,16 +69,14 @@ def _row(line: int, r: CallRecord) -> tuple[Any, ...]:
 
 
 def _json_value(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # instants (always with their offset here) and days
         return value.isoformat()
     raise TypeError(f"no JSON form for {value!r}")
 
 
 def write_calls(out: IO[str], records: Iterable[tuple[int, CallRecord]]) -> int:
     """The validated records as JSON Lines with the ``CALL_COLUMNS`` fields (instants in
-    UTC, ``TIMESTAMP_FORMAT``); returns how many."""
+    ISO 8601 with their offset); returns how many."""
     names = list(CALL_COLUMNS)
     count = 0
     for line, record in records:
