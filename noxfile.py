@@ -83,6 +83,20 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
+@nox.session(default=False)
+def equivalence(session: nox.Session) -> None:
+    """The reference and a columnar engine on 1,000,000 generated call records: prints how many
+    records, batches and findings were compared, how many records sat at each rule edge, the
+    time and peak memory, and any differences (exit status 1 on one).
+
+    The records are judged in independent batches, each an audit of its own on both sides;
+    the policy and the pinned versions rotate across batches. `nox -s equivalence -- --records
+    N --seed S --batch B --engine duckdb|spark --sample N` (see benchmarks/equivalence.py)."""
+    spark = "spark" in session.posargs or "--engine=spark" in session.posargs
+    session.install("-e", ".[duckdb,spark]" if spark else ".[duckdb]")
+    session.run("python", "benchmarks/equivalence.py", *session.posargs)
+
+
 BABEL = "babel>=2.17"
 
 

@@ -300,3 +300,39 @@ def test_every_verdict_message_exists_in_both_languages() -> None:
     )  # type: ignore[attr-defined]
     text = verdict.message.text()
     assert text.sv != text.en and "skriftligen" not in text.en
+
+
+def test_a_previous_call_in_the_hour_the_clocks_go_back_is_counted_by_elapsed_time() -> None:
+    """Found by the equivalence run: Python compares two times of one zone by their wall
+    clocks, ignoring which of the repeated hour (fold) each is; 02:59:59 (summer time) is
+    before 02:00 (winter time) the same night, and counts as an earlier call."""
+    from kontakta_rules.history import CallHistory
+    from kontakta_rules.timezone import STOCKHOLM
+
+    earlier = dt.datetime(1987, 9, 27, 2, 59, 59, 999999, tzinfo=STOCKHOLM)  # +02:00
+    call = dt.datetime(1987, 9, 27, 2, 0, fold=1, tzinfo=STOCKHOLM)  # +01:00, 1 µs later
+    assert earlier.astimezone(dt.UTC) < call.astimezone(dt.UTC)
+    assert CallHistory.count_in([earlier], call, 30) == 1
+    assert CallHistory.count_in([call], earlier, 30) == 0
+
+
+def test_times_of_one_zone_are_compared_as_instants_in_the_hour_the_clocks_go_back() -> None:
+    """A do-not-call request at 02:59 summer time comes before a call at 02:00 winter time
+    the same night; so does an end at 02:59 summer time before an acceptance at 02:00."""
+    from kontakta_rules.checks import DoNotCallRequest
+    from kontakta_rules.timezone import STOCKHOLM
+
+    summer = dt.datetime(2026, 10, 25, 2, 59, 59, tzinfo=STOCKHOLM)
+    winter = dt.datetime(2026, 10, 25, 2, 0, 30, fold=1, tzinfo=STOCKHOLM)
+    assert summer.astimezone(dt.UTC) < winter.astimezone(dt.UTC)
+    record = CallRecord(
+        call_id="c",
+        started_at=winter,
+        ended_at=(winter.astimezone(dt.UTC) + dt.timedelta(minutes=5)).astimezone(STOCKHOLM),
+        calling_organisation="Acme AB",
+        destination="+46701740605",
+        purpose="sales",  # type: ignore[arg-type]
+        do_not_call_requests=(summer,),
+    )
+    verdict = DoNotCallRequest().evaluate(record, None)  # type: ignore[arg-type]
+    assert verdict.outcome.value == "violation"

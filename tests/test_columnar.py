@@ -5,11 +5,8 @@ columnar form, on generated batches, the per-rule cases and the bundled examples
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,13 +15,16 @@ from hypothesis import strategies as st
 pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
+import columnar_data as data
+from columnar_data import CALL_KINDS, COLUMNAR, NOT_YET, differences
+from columnar_data import after as _after
+from columnar_data import record as _record
 from kontakta_rules.checks import CHECK_KINDS
 from kontakta_rules.checks.columns import NoColumnarForm
 from kontakta_rules.columnar import duckdb_engine as engine
 from kontakta_rules.columnar.build import Columns
 from kontakta_rules.columnar.compile import UnsupportedRules
 from kontakta_rules.evaluate import CallEvaluator
-from kontakta_rules.i18n import Message
 from kontakta_rules.loading import load_overlay
 from kontakta_rules.nix import NixRegister
 from kontakta_rules.subjects import CallRecord
@@ -37,21 +37,11 @@ from kontakta_rules.subjects.call_record import (
 )
 from kontakta_rules.text import Text
 from kontakta_rules.timezone import STOCKHOLM
-from kontakta_rules.vocabulary import HolidayCalendar, SubjectKind
+from kontakta_rules.vocabulary import HolidayCalendar
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = load_overlay(ROOT / "examples" / "policy.toml")
 CASES_POLICY = load_overlay(ROOT / "tests" / "data" / "overlays" / "cases-policy.toml")
-
-NOT_YET: set[str] = set()
-"""Call check kinds still without a columnar form (issue 14 is open): the engine refuses a
-stack that has them. The list may only shrink; a new call check kind must come with its
-columnar form."""
-
-CALL_KINDS = {
-    k for k, cls in CHECK_KINDS.items() if SubjectKind.CALL in cls.subjects and cls.automatic
-}
-COLUMNAR = frozenset(CALL_KINDS - NOT_YET)
 
 
 def test_every_call_check_kind_has_a_columnar_form_or_is_named_as_not_yet() -> None:
@@ -65,59 +55,6 @@ def test_every_call_check_kind_has_a_columnar_form_or_is_named_as_not_yet() -> N
     assert NOT_YET <= CALL_KINDS
     with pytest.raises(NoColumnarForm):
         CHECK_KINDS["manual"](procedure=Text("x", "x")).columnar(probe)  # type: ignore[call-arg]
-
-
-def _norm(value: object) -> Any:
-    """A message argument as the engine's JSON gives it back."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime):
-        return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_norm(v) for v in value]
-    if isinstance(value, Message):
-        return {"msgid": value.msgid, "args": {k: _norm(v) for k, v in value.args.items()}}
-    return value
-
-
-def _key(
-    line: int, ruleset: str, version: str, rule: str, outcome: str, msgid: str, args: Any
-) -> tuple[Any, ...]:
-    return (line, ruleset, version, rule, outcome, msgid, json.dumps(args, sort_keys=True))
-
-
-def differences(
-    evaluator: CallEvaluator,
-    items: list[tuple[int, CallRecord]],
-    kinds: frozenset[str] | None = COLUMNAR,
-    judge: Any = engine.judge,
-) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], int]:
-    """What the reference finds and the engine (``judge``: DuckDB unless said) does not, the
-    other way round, and how many findings the reference has."""
-    # judged as a batch, as an audit is: the batch is the call history and gives the
-    # silent-call shares; a repeated call id is judged on its first line only
-    line_of = {}
-    for line, record in items:
-        line_of.setdefault(record.call_id, line)
-    reference = {
-        _key(
-            line_of[f.subject_id],
-            f.ruleset_id,
-            f.ruleset_version.isoformat(),
-            f.rule_id,
-            f.outcome.value,
-            f.message.msgid,
-            {k: _norm(v) for k, v in f.message.args.items()},
-        )
-        for f in evaluator.evaluate(items, kinds).findings
-    }
-    columnar = {
-        _key(f.line, f.ruleset_id, f.ruleset_version, f.rule_id, f.outcome, f.msgid, f.args)
-        for f in judge(evaluator, items, kinds=kinds)
-    }
-    return reference - columnar, columnar - reference, len(reference)
 
 
 def test_the_bundled_examples_give_the_same_findings() -> None:
@@ -147,83 +84,51 @@ def test_the_engine_refuses_a_stack_it_cannot_judge_fully(
         list(engine.judge(CallEvaluator(overlay=POLICY), items))
 
 
-def _record(at: dt.datetime, **facts: object) -> CallRecord:
-    return CallRecord(
-        call_id=str(facts.pop("call_id", "c")),
-        started_at=at,
-        ended_at=_after(at, 4),
-        calling_organisation="Acme AB",
-        destination=str(facts.pop("destination", "+46701740605")),
-        purpose=facts.pop("purpose", "sales"),  # type: ignore[arg-type]
-        **facts,  # type: ignore[arg-type]
-    )
-
-
-_ZONES = st.sampled_from([STOCKHOLM, dt.UTC, ZoneInfo("America/New_York")])
+_ZONES = st.sampled_from(data.ZONES)
 _moments = st.datetimes(
-    min_value=dt.datetime(1986, 6, 1),
-    max_value=dt.datetime(2030, 12, 31),
+    min_value=data.FIRST_MOMENT,
+    max_value=data.LAST_MOMENT,
     timezones=_ZONES,
     allow_imaginary=False,
 )
 _maybe = st.one_of(st.none(), st.booleans())
-_DAY_CALLS = [
-    dt.datetime(2024, 3, 5, 10, tzinfo=STOCKHOLM) + dt.timedelta(hours=h, days=d)
-    for d in (0, 1, 29, 30, 31)
-    for h in (0, 0, 1)
-]
 
 
 @st.composite
 def _records(draw: st.DrawFn, i: int) -> CallRecord:
     # many calls share a day, an organisation and a number, so frequency windows and silent
     # shares have company
-    at = draw(st.one_of(_moments, st.sampled_from(_DAY_CALLS)))
-    minutes = dt.timedelta(minutes=draw(st.integers(0, 30)))
-    some_moment = st.integers(-60 * 24 * 40, 60 * 24 * 10).map(lambda m: _after(at, m))
+    at = draw(st.one_of(_moments, st.sampled_from(data.DAY_CALLS)))
+    minutes = dt.timedelta(minutes=draw(st.integers(*data.DURATION_MINUTES)))
+    some_moment = st.integers(*data.MOMENT_MINUTES).map(lambda m: _after(at, m))
     moment = st.one_of(st.none(), some_moment)
     facts: dict[str, object] = {
         "call_id": f"c{i}",
-        "destination": draw(
-            st.sampled_from(["+46701740605", "+46812345678", "+46761234567", "+4690123456"])
-        ),
-        "purpose": draw(st.sampled_from(["sales", "marketing", "fundraising", "market-research"])),
-        "target": draw(
-            st.sampled_from(
-                [None, "consumer", "inactive-sole-trader", "active-sole-trader", "company"]
-            )
-        ),
-        "initiated_by": draw(
-            st.sampled_from([None, "trader", "consumer", "consumer-prompted-by-trader"])
-        ),
+        "destination": draw(st.sampled_from(data.DESTINATIONS)),
+        "purpose": draw(st.sampled_from(data.PURPOSES)),
+        "target": draw(st.sampled_from(data.TARGETS)),
+        "initiated_by": draw(st.sampled_from(data.INITIATORS)),
         "caller_id_shown": draw(_maybe),
         "recorded_segments": draw(
             st.one_of(
                 st.none(),
-                st.lists(
-                    st.sampled_from(
-                        ["offer-presentation", "consent-to-written-offer", "acceptance"]
-                    ),
-                    unique=True,
-                ),
+                st.lists(st.sampled_from(data.SEGMENTS), unique=True),
             )
         ),
-        "offer_category": draw(
-            st.sampled_from([None, "electricity", "lottery", "package-travel", "broadband"])
-        ),
+        "offer_category": draw(st.sampled_from(data.OFFER_CATEGORIES)),
         "accepted_at": draw(moment),
         "offer_sent_at": draw(moment),
-        "acceptance_form": draw(st.sampled_from([None, "written", "oral", "sms-reply"])),
+        "acceptance_form": draw(st.sampled_from(data.ACCEPTANCE_FORMS)),
         "silent": draw(_maybe),
-        "subscription": draw(st.sampled_from([None, "private", "company"])),
-        "principal": draw(st.sampled_from([None, "Principal AB"])),
+        "subscription": draw(st.sampled_from(data.SUBSCRIPTIONS)),
+        "principal": draw(st.sampled_from(data.PRINCIPALS)),
         "nix": draw(
             st.one_of(
                 st.none(),
                 st.builds(
                     NixEvidence,
                     st.booleans(),
-                    st.one_of(st.none(), _days(at, -130, 5)),
+                    st.one_of(st.none(), _days(at, *data.NIX_UPDATED_DAYS)),
                     _maybe,
                 ),
             )
@@ -233,12 +138,12 @@ def _records(draw: st.DrawFn, i: int) -> CallRecord:
                 st.none(),
                 st.builds(
                     CustomerRelationship,
-                    st.sampled_from(["electricity", "broadband"]),
-                    _days(at, -900, 3),
+                    st.sampled_from(data.PRODUCT_CATEGORIES),
+                    _days(at, *data.CUSTOMER_STARTED_DAYS),
                 ).flatmap(
                     lambda cr: st.one_of(
                         st.just(cr),
-                        _days(at, -500, 0)
+                        _days(at, *data.CUSTOMER_ENDED_DAYS)
                         .filter(lambda e: e >= cr.started)
                         .map(lambda e: CustomerRelationship(cr.product_category, cr.started, e)),
                     )
@@ -250,7 +155,7 @@ def _records(draw: st.DrawFn, i: int) -> CallRecord:
                 st.none(),
                 st.builds(
                     Consent,
-                    st.sampled_from([("Acme AB",), ("Other AB",), ("Principal AB",)]),
+                    st.sampled_from(data.CONSENT_ORGANISATIONS),
                     some_moment,
                 ),
             )
@@ -261,35 +166,29 @@ def _records(draw: st.DrawFn, i: int) -> CallRecord:
                 st.lists(
                     st.builds(
                         Disclosed,
-                        st.sampled_from(
-                            [
-                                "company-or-principal",
-                                "commercial-purpose",
-                                "goods-or-services",
-                                "agent-name",
-                                "agent-relationship",
-                            ]
+                        st.sampled_from(data.DISCLOSURE_ITEMS),
+                        st.one_of(
+                            st.integers(*data.DISCLOSURE_SECONDS),
+                            st.floats(*data.DISCLOSURE_SECONDS, allow_nan=False),
                         ),
-                        st.one_of(st.integers(0, 40), st.floats(0, 40, allow_nan=False)),
                     ),
-                    max_size=7,
+                    max_size=data.MAX_DISCLOSURES,
                 ),
             )
         ),
         "confirmation_sent_at": draw(moment),
         "confirmation_received_at": draw(moment),
-        "previous_calls": draw(st.one_of(st.none(), st.lists(some_moment, max_size=4))),
-        "do_not_call_requests": draw(st.one_of(st.none(), st.lists(some_moment, max_size=3))),
+        "previous_calls": draw(
+            st.one_of(st.none(), st.lists(some_moment, max_size=data.MAX_PREVIOUS_CALLS))
+        ),
+        "do_not_call_requests": draw(
+            st.one_of(st.none(), st.lists(some_moment, max_size=data.MAX_REQUESTS))
+        ),
     }
     record = _record(at, **facts)
     return CallRecord(
-        **{**_fields(record), "ended_at": _after(at, minutes // dt.timedelta(minutes=1))}
+        **{**data.fields(record), "ended_at": _after(at, minutes // dt.timedelta(minutes=1))}
     )
-
-
-def _after(at: dt.datetime, minutes: int) -> dt.datetime:
-    """``minutes`` of elapsed time after ``at``, in ``at``'s zone (never a skipped hour)."""
-    return (at.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(at.tzinfo)
 
 
 def _days(at: dt.datetime, low: int, high: int) -> st.SearchStrategy[dt.date]:
@@ -302,15 +201,9 @@ GENERATED = CallEvaluator(overlay=CASES_POLICY)
 """One evaluator for every generated batch: its stack is compiled once."""
 WITH_REGISTER = CallEvaluator(
     overlay=CASES_POLICY,
-    nix=NixRegister.from_lines(["070-174 06 05", "08-123 456 78"], updated=dt.date(2016, 5, 2)),
+    nix=NixRegister.from_lines(data.REGISTER_LINES, updated=data.REGISTER_UPDATED),
 )
 """The same with a register snapshot, for records without their own NIX evidence."""
-
-
-def _fields(record: CallRecord) -> dict[str, Any]:
-    import attrs
-
-    return {a.name: getattr(record, a.name) for a in attrs.fields(CallRecord)}
 
 
 @settings(
@@ -427,11 +320,11 @@ def test_audit_agrees_with_check_calls_on_the_examples(tmp_path: Path) -> None:
     )
     code_c, check = run("check", "calls", *common, "--format", "json")
     assert code_c == code_r  # the same exit status as check calls
-    data = json.loads(check)
+    checked = json.loads(check)
     counts = dict(re.findall(r"^  ([a-z ]+): ([\d,]+)$", ref, flags=re.M))
-    assert int(counts["violation"]) == data["counts"]["violation"]
-    assert int(counts["compliant"]) == data["counts"]["compliant"]
-    assert len(data["rejected"]) == 2 and table.is_file()
+    assert int(counts["violation"]) == checked["counts"]["violation"]
+    assert int(counts["compliant"]) == checked["counts"]["compliant"]
+    assert len(checked["rejected"]) == 2 and table.is_file()
 
 
 @settings(max_examples=25, deadline=None)

@@ -17,19 +17,13 @@ from hypothesis import strategies as st
 pytest.importorskip("pyspark")
 pytest.importorskip("duckdb")
 
+from columnar_data import differences  # the DuckDB harness, with Spark as the judge
 from kontakta_rules.cli import main
 from kontakta_rules.columnar import EngineUnavailable, spark_engine
 from kontakta_rules.evaluate import CallEvaluator
 from kontakta_rules.subjects import CallRecord
 from kontakta_rules.subjects.call_io import read_jsonl
-from test_columnar import (  # the DuckDB harness, with Spark as the judge
-    GENERATED,
-    POLICY,
-    ROOT,
-    WITH_REGISTER,
-    _records,
-    differences,
-)
+from test_columnar import GENERATED, POLICY, ROOT, WITH_REGISTER, _records
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +42,7 @@ def test_the_bundled_examples_give_the_same_findings(spark: Any) -> None:
         for n, r in read_jsonl(ROOT / "examples" / "calls.jsonl")
         if isinstance(r, CallRecord)
     ]
-    missing, extra, total = differences(
-        CallEvaluator(overlay=POLICY), items, judge=spark_engine.judge
-    )
+    missing, extra, total = differences(CallEvaluator(overlay=POLICY), items, engine="spark")
     assert total > 200
     assert (missing, extra) == (set(), set())
 
@@ -76,7 +68,7 @@ def test_generated_batches_give_the_same_findings(
 ) -> None:
     items = list(enumerate(records, start=1))
     for evaluator in (GENERATED, WITH_REGISTER):
-        missing, extra, _ = differences(evaluator, items, judge=spark_engine.judge)
+        missing, extra, _ = differences(evaluator, items, engine="spark")
         assert (missing, extra) == (set(), set())
 
 

@@ -48,11 +48,14 @@ class CallHistory:
 
     @staticmethod
     def count_in(moments: Sequence[dt.datetime], before: dt.datetime, days: int) -> int:
-        """The same count over a record's own ``previous_calls``."""
+        """The same count over a record's own ``previous_calls``, in elapsed time (Python
+        compares two times of one zone by their wall clocks, which in the hour the clocks go
+        back puts 02:59 summer time after 02:00 winter time)."""
         if not moments:
             return 0
-        since = before.astimezone(dt.UTC) - dt.timedelta(days=days)
-        return sum(1 for t in moments if since <= t < before)
+        end = micros(before)
+        start = end - days * _MICROS_PER_DAY
+        return sum(1 for t in moments if start <= micros(t) < end)
 
 
 class BatchCollector:

@@ -11,6 +11,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 """Calling windows, office hours and working days are judged in Swedish local time."""
 
 
+def instant(moment: dt.datetime) -> dt.datetime:
+    """An aware time in UTC, for comparing instants: Python compares two times of one zone
+    by their wall clocks, ignoring the fold, so in the hour the clocks go back 02:59 summer
+    time would come after 02:00 winter time."""
+    return moment.astimezone(dt.UTC)
+
+
 def stockholm_day(moment: dt.datetime) -> dt.date:
     """The Stockholm calendar day of an aware moment."""
     return moment.astimezone(STOCKHOLM).date()

@@ -16,7 +16,7 @@ from ..history import CallHistory
 from ..i18n import N_, Message
 from ..phone import is_mobile
 from ..schedule import WeeklySchedule
-from ..timezone import STOCKHOLM
+from ..timezone import STOCKHOLM, instant
 from ..vocabulary import (
     Disclosure,
     HolidayCalendar,
@@ -396,7 +396,7 @@ class NixListed(Check):
                 months = context.value(self.consent_validity)
                 assert isinstance(months, int)
                 expired = day > add_months(consent.given_at.astimezone(STOCKHOLM).date(), months)
-            if consent.given_at > subject.started_at:
+            if instant(consent.given_at) > instant(subject.started_at):
                 reasons.append(
                     Message(
                         "the consent was given on {given}, after the call",
@@ -942,7 +942,7 @@ class WrittenAcceptance(Check):
                     {"form": subject.acceptance_form},
                 ),
             )
-        if subject.accepted_at <= subject.ended_at:
+        if instant(subject.accepted_at) <= instant(subject.ended_at):
             return fixed(Outcome.VIOLATION, N_("the consumer accepted before the call had ended"))
         if subject.offer_sent_at is None:
             return unknown("offer_sent_at")
@@ -1127,9 +1127,10 @@ class DoNotCallRequest(Check):
             return skip
         if subject.do_not_call_requests is None:
             return unknown("do_not_call_requests")
-        earlier = [t for t in subject.do_not_call_requests if t < subject.started_at]
+        start = instant(subject.started_at)
+        earlier = [t for t in subject.do_not_call_requests if instant(t) < start]
         if earlier:
-            first = min(earlier).astimezone(STOCKHOLM).date()
+            first = min(earlier, key=instant).astimezone(STOCKHOLM).date()
             return Verdict(
                 Outcome.VIOLATION,
                 Message("the person asked on {date} not to be called again", {"date": first}),

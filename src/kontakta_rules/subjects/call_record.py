@@ -33,6 +33,7 @@ from ..errors import (
     shown,
 )
 from ..i18n import Message
+from ..timezone import instant
 from ..vocabulary import (
     Disclosure,
     Initiator,
@@ -385,5 +386,5 @@ class CallRecord:
     """When this organisation called the number before (for frequency caps); None: not known."""
 
     def __attrs_post_init__(self) -> None:
-        if self.ended_at < self.started_at:
+        if instant(self.ended_at) < instant(self.started_at):
             raise _problem("ended_at", Message("the call ends before it starts"))
