@@ -129,11 +129,12 @@ def audit(
         # dated before any rules still counts for frequency caps and silent shares (and gets
         # no findings); a repeated call id counts once, on its first line
         con, sql = duckdb_engine.prepared(evaluator, _batch(items))
-        if sql is not None:
-            relation = con.sql(sql)
-            counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
-            if findings is not None:
-                duckdb_engine.write_relation(relation, findings)
+        with con:
+            if sql is not None:
+                relation = con.sql(sql)
+                counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
+                if findings is not None:
+                    duckdb_engine.write_relation(relation, findings)
     else:
         from .columnar import spark_engine
 

@@ -163,5 +163,9 @@ def judge(
     con, sql = prepared(evaluator, records, kinds)
     if sql is None:
         return
-    for row in con.execute(sql).fetchall():
+    try:
+        rows = con.execute(sql).fetchall()
+    finally:
+        con.close()  # the in-memory database goes now, not when the collector finds it
+    for row in rows:
         yield EngineFinding.from_row(row)
