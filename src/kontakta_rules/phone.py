@@ -25,7 +25,9 @@ NSN, is what follows ``+46`` or the trunk ``0``; an area code has one to three d
   paging, ``075`` personal numbers, ``077`` shared cost): 9 digits; ``078``
   (operator-specific) 7 to 9;
 - ``010`` (geographically independent): 9 digits; freephone ``020``: 6 to 9 (``020-12 34``);
-  premium rate ``0900``, ``0939``, ``0944``: 7 to 10;
+  premium rate ``0900``, ``0939``, ``0944`` and ``099``: 7 to 10 (``099`` as
+  libphonenumber's metadata files it: ``0991``–``0995`` and ``0999`` with 7 or 10 digits;
+  secondary);
 - ``071`` is refused: PTS gives it to mobile telematics (machine-to-machine) and mobile
   broadband with 13-digit numbers, which no telephone seller calls and NIX cannot hold.
 
@@ -75,7 +77,7 @@ _TWO_DIGIT_AREAS = frozenset(
         "90",
     ]
 )
-_PREMIUM_RATE = ("900", "939", "944")
+_PREMIUM_RATE = ("900", "939", "944", "99")
 # Mobile telephony series (PTS: NDC 70, 72, 73, 76 and 79). 078 is operator-specific in
 # PTS's plan, although libphonenumber files it as mobile since 2026: not mobile here.
 _MOBILE = re.compile(r"^7[02369][0-9]{7}$")
