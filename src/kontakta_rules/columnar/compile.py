@@ -220,25 +220,51 @@ def _worst_name(ruleset: str) -> str:
 
 
 def _worst(ruleset: str) -> exp.Select:
-    """Per call, the worst finding of ``ruleset``; of equals, the first the stack judges."""
+    """Per call, the worst finding of ``ruleset``; of equals, the first the stack judges.
+    The worst is found as the largest of an integer key per finding (how bad, then the
+    earlier rule), and its row joined back: a hash aggregate of integers, not a sort of
+    every finding."""
     severity = exp.Case()
     for outcome, badness in _SEVERITY.items():
         severity = severity.when(
             exp.EQ(this=exp.column("outcome"), expression=lit(outcome)), lit(badness)
         )
-    order = exp.Order(
-        expressions=[
-            exp.Ordered(this=severity, desc=True),
-            exp.Ordered(this=exp.column("seq")),
-        ]
+    limit = lit(_SEQ_LIMIT)
+    # key = severity * L + (L - 1 - seq), so seq = L - 1 - key % L (seq < L)
+    key = exp.Add(
+        this=exp.Mul(this=exp.paren(severity), expression=limit),
+        expression=exp.Sub(
+            this=exp.Sub(this=limit.copy(), expression=lit(1)), expression=exp.column("seq")
+        ),
     )
-    rank = exp.Window(this=exp.RowNumber(), partition_by=[exp.column("line")], order=order)
-    return (
-        exp.select(exp.Star())
+    keys = (
+        exp.select(exp.column("line"), exp.Max(this=key).as_("worst_key"))
         .from_("base")
         .where(exp.EQ(this=exp.column("ruleset_id"), expression=lit(ruleset)))
-        .qualify(exp.EQ(this=rank, expression=exp.Literal.number(1)))
+        .group_by(exp.column("line"))
     )
+    seq = exp.Sub(
+        this=exp.Sub(this=limit.copy(), expression=lit(1)),
+        expression=exp.Mod(this=exp.column("worst_key", table="keys"), expression=limit.copy()),
+    )
+    return (
+        exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("found")))
+        .from_(exp.to_table("base").as_("found"))
+        .join(
+            keys.subquery("keys"),
+            on=exp.and_(
+                exp.EQ(
+                    this=exp.column("line", table="found"),
+                    expression=exp.column("line", table="keys"),
+                ),
+                exp.EQ(this=exp.column("seq", table="found"), expression=seq),
+            ),
+        )
+    )
+
+
+_SEQ_LIMIT = 1_000_000
+"""More rules than any stack has: the worst-finding key keeps severity and order apart."""
 
 
 def _versions(
@@ -351,12 +377,22 @@ def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None)
     if not deferring:
         query = exp.select(*output).from_(_union(selects).subquery("findings"))
         return Compiled(query, tuple(unsupported), frozenset(deadlines))
-    # without the rules they defer to (a narrow --kinds), deferring rules find nothing
-    base = _union(selects) if selects else _nothing()
+    # the findings of the rulesets deferred to are kept (a common table) for the deferring
+    # rules to read; every other finding streams straight to the output. Without the rules
+    # they defer to (a narrow --kinds), deferring rules find nothing.
+    kept = [s for s in selects if _ruleset_of(s) in deferred_to]
+    streamed = [s for s in selects if _ruleset_of(s) not in deferred_to]
+    base = _union(kept) if kept else _nothing()
     query = exp.select(*output).from_(
-        _union([exp.select(exp.Star()).from_("base"), *deferring]).subquery("findings")
+        _union([*streamed, exp.select(exp.Star()).from_("base"), *deferring]).subquery("findings")
     )
     query = query.with_("base", as_=base)
     for ruleset in sorted(deferred_to):
         query = query.with_(_worst_name(ruleset), as_=_worst(ruleset))
     return Compiled(query, tuple(unsupported), frozenset(deadlines))
+
+
+def _ruleset_of(select: exp.Select) -> str:
+    """The ruleset id a rule's SELECT (:func:`rule_select`) reports."""
+    column = next(e for e in select.expressions if e.alias_or_name == "ruleset_id")
+    return str(column.this.this)

