@@ -55,17 +55,84 @@ def test_split_files_and_a_pattern_are_one_audit(tmp_path: Path, engine: str) ->
     ]
 
 
-def test_a_call_id_repeated_in_another_file_names_that_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["reference", "duckdb"])
+def test_a_call_id_repeated_in_another_file_names_that_file(tmp_path: Path, engine: str) -> None:
     first = (EXAMPLES / "calls.jsonl").read_text(encoding="utf-8").splitlines()[0]
     (tmp_path / "a.jsonl").write_text(first + "\n", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text("\n" + first + "\n", encoding="utf-8")
-    code, out, _ = run("audit", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), *STACK)
+    code, out, _ = run(
+        "audit", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), *STACK, "--engine", engine
+    )
     call_id = json.loads(first)["call_id"]
     assert _rejected(out) == [
         f"rejected: {tmp_path / 'b.jsonl'} line 2: call_id {call_id} appears already in "
         f"{tmp_path / 'a.jsonl'} line 1: one call is one record"
     ]
     assert code == 2
+
+
+def _call(call_id: str, started: str, ended: str) -> dict[str, object]:
+    return {
+        "call_id": call_id,
+        "started_at": started,
+        "ended_at": ended,
+        "calling_organisation": "Acme AB",
+        "destination": "+46701740605",
+        "purpose": "sales",
+        "nix": {"checked": True, "register_updated": "2026-10-01", "listed": False},
+        "previous_calls": [],
+    }
+
+
+def test_engine_and_reference_reject_the_same_rows_of_mixed_files(tmp_path: Path) -> None:
+    """JSON Lines and Parquet in one audit: a reader's rejection, a call id repeated in the
+    same file and in another, and a call on a day no rule covers are rejected by the DuckDB
+    engine (which finds the repeats and the days itself) exactly as by the reference."""
+    jsonl = tmp_path / "a.jsonl"
+    rows = [
+        _call("x1", "2026-11-18T10:00:00+01:00", "2026-11-18T10:04:00+01:00"),
+        _call("x2", "2026-11-18T10:10:00", "2026-11-18T10:14:00+01:00"),  # naive
+        _call("x3", "2026-11-18T10:20:00+01:00", "2026-11-18T10:24:00+01:00"),
+        _call("x3", "2026-11-18T10:30:00+01:00", "2026-11-18T10:34:00+01:00"),
+    ]
+    jsonl.write_text("".join(json.dumps(r) + "\n" + "\n" for r in rows), encoding="utf-8")
+    parquet_rows = tmp_path / "b.jsonl"
+    more = [
+        _call("x1", "2026-11-19T10:00:00+01:00", "2026-11-19T10:04:00+01:00"),  # in a.jsonl
+        _call("y1", "1980-03-03T10:00:00+01:00", "1980-03-03T10:04:00+01:00"),  # no rules yet
+        _call("y2", "2026-11-19T11:00:00+01:00", "2026-11-19T11:04:00+01:00"),
+        _call("y2", "2026-11-19T12:00:00+01:00", "2026-11-19T12:04:00+01:00"),
+        _call("y3", "2026-11-19T12:00:00+01:00", "2026-11-19T11:04:00+01:00"),  # ends first
+    ]
+    parquet_rows.write_text("".join(json.dumps(r) + "\n" for r in more), encoding="utf-8")
+    table = tmp_path / "b.parquet"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "COPY (SELECT * REPLACE (CAST(started_at AS TIMESTAMPTZ) AS started_at, "
+        "CAST(ended_at AS TIMESTAMPTZ) AS ended_at) FROM read_json(?, "
+        f"format = 'newline_delimited')) TO '{table}'",
+        [str(parquet_rows)],
+    )
+    con.close()
+    outputs = [
+        run("audit", str(jsonl), str(table), *STACK, "--engine", engine)
+        for engine in ("reference", "duckdb")
+    ]
+    assert outputs[0][1].replace("by reference", "by duckdb") == outputs[1][1]
+    assert outputs[0][0] == outputs[1][0]
+    code, out, err = outputs[1]
+    assert code == 2 and err == ""
+    assert [r.split(": ", 2)[1] for r in _rejected(out)] == [
+        f"{jsonl} line 3",
+        f"{jsonl} line 7",
+        f"{table} line 1",
+        f"{table} line 2",
+        f"{table} line 4",
+        f"{table} line 5",
+    ]
+    assert "appears already in " + str(jsonl) + " line 1" in _rejected(out)[2]
+    assert "appears already on line 3" in _rejected(out)[4]
 
 
 def test_a_pattern_that_matches_nothing_is_an_error(tmp_path: Path) -> None:

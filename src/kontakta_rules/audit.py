@@ -5,10 +5,12 @@ counts; the engine can write the findings table (Parquet or CSV)."""
 from __future__ import annotations
 
 import tempfile
+from array import array
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
@@ -16,8 +18,11 @@ from .evaluate import CallEvaluator
 from .history import BatchCollector
 from .i18n import Message
 from .model import RejectedInput
-from .subjects.call_io import Item, read_call_records
+from .subjects.call_io import Item, input_format, read_call_records
 from .subjects.call_record import CallRecord
+
+if TYPE_CHECKING:
+    import duckdb
 
 Engine = Literal["reference", "duckdb", "spark"]
 
@@ -104,15 +109,11 @@ def audit(
     """Judge every record of the files as one audit (frequency caps and silent-call shares
     see them all); ``findings`` (the columnar engine only) receives the table; ``progress``
     hears how far it has come."""
+    if engine == "duckdb":
+        return _audit_duckdb(evaluator, inputs, findings, progress)
     items, where = read_inputs(inputs, progress)
     rejected = _rejected(evaluator, items, where)
-    if progress is not None:
-        progress(
-            Message(
-                "{count} records read; judging them with {engine}",
-                {"count": len(items), "engine": engine},
-            )
-        )
+    _judging(progress, len(items), engine)
     counts: Counter[str] = Counter()
     if engine == "reference":
         if findings is not None:
@@ -122,19 +123,6 @@ def audit(
         report = evaluator.evaluate(items, source="")  # rejects the same lines itself
         assert len(report.rejected) == len(rejected)
         counts.update(f.outcome.value for f in report.findings)
-    elif engine == "duckdb":
-        from .columnar import duckdb_engine
-
-        # the engine sees every record of the batch, as the reference's audit does: a record
-        # dated before any rules still counts for frequency caps and silent shares (and gets
-        # no findings); a repeated call id counts once, on its first line
-        con, sql = duckdb_engine.prepared(evaluator, _batch(items))
-        with con:
-            if sql is not None:
-                relation = con.sql(sql)
-                counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
-                if findings is not None:
-                    duckdb_engine.write_relation(relation, findings)
     else:
         from .columnar import spark_engine
 
@@ -145,6 +133,143 @@ def audit(
                 if findings is not None:
                     spark_engine.write_frame(frame, findings)
     return AuditResult(len(items) - len(rejected), counts, tuple(rejected))
+
+
+def _judging(progress: Progress | None, count: int, engine: str) -> None:
+    if progress is not None:
+        progress(
+            Message(
+                "{count} records read; judging them with {engine}",
+                {"count": count, "engine": engine},
+            )
+        )
+
+
+@frozen
+class _Span:
+    """Where one file's rows lie among the audit's: from ``first`` on, each row's own line
+    (JSON Lines, CSV) or its row number (Parquet: ``lines`` is None)."""
+
+    source: str
+    first: int
+    lines: array[int] | None
+
+    def line(self, ordinal: int) -> int:
+        n = ordinal - self.first
+        return n + 1 if self.lines is None else self.lines[n]
+
+
+def _audit_duckdb(
+    evaluator: CallEvaluator,
+    inputs: Sequence[Input],
+    findings: Path | None,
+    progress: Progress | None,
+) -> AuditResult:
+    """The audit on DuckDB: Parquet rows the engine takes as they are go straight into its
+    table, every other row through the reader all formats share; repeated call ids and days
+    without rules are found by the engine, worded as the reference words them. Rows flow
+    through; no list of the audit's records is held in Python."""
+    from .columnar import duckdb_engine
+
+    con = duckdb_engine.connect()
+    with con:
+        duckdb_engine.calls_table(con)
+        spans: list[_Span] = []
+        rejected: list[tuple[int, RejectedInput]] = []
+        total = 0
+        for one in inputs:
+            first = total + 1
+            if input_format(one.path, one.fmt, one.source) == "parquet":
+                rows, others = duckdb_engine.append_parquet(con, one.path, one.source, first)
+                span = _Span(one.source, first, None)
+                numbered: Iterable[tuple[int, Item]] = (
+                    (first + row - 1, (row, item)) for row, item in others
+                )
+            else:
+                span = _Span(one.source, first, array("q"))
+                numbered = _numbered(
+                    span, read_call_records(one.path, source=one.source, fmt=one.fmt)
+                )
+                rows = 0
+            duckdb_engine.append_records(con, _records(numbered, rejected, progress))
+            total += rows if span.lines is None else len(span.lines)
+            spans.append(span)
+            if progress is not None:
+                progress(Message("{count} records read", {"count": total}))
+        rejected.extend(_found_by_engine(con, evaluator, spans))
+        _judging(progress, total, "duckdb")
+        counts: Counter[str] = Counter()
+        sql = duckdb_engine.finish(con, evaluator)
+        if sql is not None:
+            relation = con.sql(sql)
+            counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
+            if findings is not None:
+                duckdb_engine.write_relation(relation, findings)
+    rejected.sort(key=lambda pair: pair[0])
+    return AuditResult(total - len(rejected), counts, tuple(r for _, r in rejected))
+
+
+def _numbered(span: _Span, items: Iterable[Item]) -> Iterator[tuple[int, Item]]:
+    assert span.lines is not None
+    for line, item in items:
+        span.lines.append(line)
+        yield span.first + len(span.lines) - 1, (line, item)
+
+
+def _records(
+    numbered: Iterable[tuple[int, Item]],
+    rejected: list[tuple[int, RejectedInput]],
+    progress: Progress | None,
+) -> Iterator[tuple[int, CallRecord]]:
+    """The records among the rows (each as its place in the audit); the rejected rows are
+    kept with their place."""
+    for count, (ordinal, (_, item)) in enumerate(numbered, start=1):
+        if isinstance(item, RejectedInput):
+            rejected.append((ordinal, item))
+        else:
+            yield ordinal, item
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(Message("{count} records read", {"count": ordinal}))
+
+
+def _found_by_engine(
+    con: duckdb.DuckDBPyConnection,
+    evaluator: CallEvaluator,
+    spans: Sequence[_Span],
+) -> Iterator[tuple[int, RejectedInput]]:
+    """The records an audit rejects although each is valid: a call id an earlier row has
+    (named by its file and line), and calls on days no rule covers."""
+    from .columnar import duckdb_engine
+
+    firsts = [s.first for s in spans]
+
+    def where(ordinal: int) -> tuple[str, int]:
+        span = spans[bisect_right(firsts, ordinal) - 1]
+        return span.source, span.line(ordinal)
+
+    repeated = set()
+    for ordinal, call_id, first in duckdb_engine.repeated(con):
+        repeated.add(ordinal)
+        (source, line), (first_source, first_line) = where(ordinal), where(first)
+        if first_source != source:
+            reason = Message(
+                "call_id {id} appears already in {source} line {line}: one call is one record",
+                {"id": call_id, "source": first_source, "line": first_line},
+            )
+        else:
+            reason = Message(
+                "call_id {id} appears already on line {line}: one call is one record",
+                {"id": call_id, "line": first_line},
+            )
+        yield ordinal, RejectedInput(source, line, reason.text())
+    for ordinal, day in duckdb_engine.lines_on_days(
+        con, lambda d: evaluator.unjudgeable_on(d) is not None
+    ):
+        if ordinal not in repeated:
+            source, line = where(ordinal)
+            message = evaluator.unjudgeable_on(day)
+            assert message is not None
+            yield ordinal, RejectedInput(source, line, message.text())
 
 
 def _batch(items: Sequence[tuple[int, CallRecord | RejectedInput]]) -> list[tuple[int, CallRecord]]:

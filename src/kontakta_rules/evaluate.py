@@ -220,7 +220,10 @@ class CallEvaluator(Evaluator):
 
     def unjudgeable(self, record: CallRecord) -> Message | None:
         """Why no call rule can judge ``record`` (none was in force on its day), or None."""
-        day = stockholm_day(record.started_at)
+        return self.unjudgeable_on(stockholm_day(record.started_at))
+
+    def unjudgeable_on(self, day: dt.date) -> Message | None:
+        """Why no call rule can judge a call on the Stockholm ``day``, or None."""
         if day not in self._unjudgeable:
             self._unjudgeable[day] = self._unjudgeable_on(day)
         return self._unjudgeable[day]

@@ -7,22 +7,25 @@ refused (:class:`.compile.UnsupportedRules`), never judged with that rule left o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
 
+from ..errors import InputError
 from ..evaluate import CallEvaluator
+from ..i18n import Message
 from ..nix import NixRegister
+from ..subjects.call_io import Item, jsonl_item
 from ..subjects.call_record import CallRecord
-from . import require
-from .build import CALL_COLUMNS
+from . import parquet_input, require
+from .build import CALL_COLUMNS, lit, stockholm_clock
 from .compile import Compiled, EngineFinding, compiled
 from .tables import (
-    calendar_years,
     calls_view,
     deadline_rows,
     holiday_rows,
@@ -61,24 +64,164 @@ def load_register(con: duckdb.DuckDBPyConnection, register: NixRegister | None) 
     con.execute("INSERT INTO register_info VALUES (?)", [register.updated])
 
 
-def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, CallRecord]]) -> int:
-    """The validated records as the ``calls`` table and the ``calls_v`` view's rows (see
-    :func:`.tables.calls_view`); returns how many records."""
+def calls_table(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty ``calls`` table (``CALL_COLUMNS``) for records to be appended to."""
+    columns = [
+        exp.ColumnDef(this=exp.to_identifier(name), kind=exp.DataType.build(kind, dialect="duckdb"))
+        for name, kind in CALL_COLUMNS.items()
+    ]
+    table = exp.Schema(this=exp.to_table("calls"), expressions=columns)
+    con.execute(exp.Create(this=table, kind="TABLE", replace=True).sql("duckdb"))
+
+
+def append_records(
+    con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, CallRecord]]
+) -> int:
+    """Validated records appended to ``calls``, each with its line; returns how many. The
+    records are consumed as they come (a reader's generator is never held in memory)."""
     # through a temporary JSON Lines file, which DuckDB's reader takes in bulk (row-by-row
     # inserts run at a few hundred rows a second)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "calls.jsonl"
         with path.open("w", encoding="utf-8") as out:
             count = write_calls(out, records)
-        con.execute(
-            "CREATE OR REPLACE TABLE calls AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
-            [str(path), CALL_COLUMNS],
+        if count:
+            con.execute(
+                "INSERT INTO calls SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
+                [str(path), CALL_COLUMNS],
+            )
+    return count
+
+
+def load_calls(con: duckdb.DuckDBPyConnection, records: Iterable[tuple[int, CallRecord]]) -> int:
+    """The validated records as the ``calls`` table; returns how many."""
+    calls_table(con)
+    return append_records(con, records)
+
+
+def parquet_types(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> dict[str, str]:
+    """The columns of a Parquet file and their DuckDB types; a clear error when it is not
+    one."""
+    try:
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as exc:
+        raise InputError(
+            Message(
+                "{source}: not a Parquet file ({error})",
+                {"source": source, "error": str(exc).splitlines()[0][:200]},
+            )
+        ) from None
+    return {str(row[0]): str(row[1]) for row in described}
+
+
+def _scan() -> exp.Table:
+    """``read_parquet(?, file_row_number = true) AS src``."""
+    call = exp.Anonymous(
+        this="read_parquet",
+        expressions=[
+            exp.Placeholder(),
+            exp.EQ(this=exp.column("file_row_number"), expression=exp.true()),
+        ],
+    )
+    return exp.Table(this=call, alias=exp.TableAlias(this=exp.to_identifier("src")))
+
+
+def append_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, source: str, first: int
+) -> tuple[int, Iterator[Item]]:
+    """The rows of a Parquet file that the engine takes as they are (:mod:`.parquet_input`)
+    appended to ``calls`` as lines ``first + row - 1``; returns how many rows the file has
+    and every other row as ``(row, record or rejection)`` from the reader all formats share,
+    for the caller to append or report (rows numbered from 1)."""
+    types = parquet_types(con, path, source)
+    ((rows,),) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()
+    plan = parquet_input.plan(types)
+    row = exp.Add(this=exp.column("file_row_number", table="src"), expression=exp.Literal.number(1))
+    rest: exp.Expression = exp.true()
+    if plan is not None:
+        line = exp.Add(this=row.copy(), expression=exp.Literal.number(first - 1))
+        taken = (
+            exp.select(
+                exp.cast(line, "INTEGER").as_("line"), *parquet_input.cast_columns(plan.columns)
+            )
+            .from_(_scan())
+            .where(plan.ok.copy())
         )
+        con.execute(exp.insert(taken, "calls").sql("duckdb"), [str(path)])
+        rest = exp.Not(this=exp.paren(plan.ok.copy()))
+    others = (
+        exp.select(row.as_("row_"), parquet_input.row_json(types).as_("json_"))
+        .from_(_scan())
+        .where(rest)
+        .order_by("row_")
+    )
+    cursor = con.cursor()
+    cursor.execute(others.sql("duckdb"), [str(path)])
+    return rows, _items(cursor, source)
+
+
+def _items(cursor: duckdb.DuckDBPyConnection, source: str) -> Iterator[Item]:
+    try:
+        while batch := cursor.fetchmany(10_000):
+            for row, text in batch:
+                yield row, jsonl_item(source, row, text)
+    finally:
+        cursor.close()
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection,
+    evaluator: CallEvaluator,
+    kinds: frozenset[str] | None = None,
+) -> str | None:
+    """The register, the ``calls_v`` view and the calendar tables beside a loaded ``calls``
+    table; returns the query to run on them (None when no rule is left). Refuses a stack
+    with rules the engine cannot judge."""
+    stack = compiled(evaluator, kinds)
+    stack.require_all()
+    load_register(con, evaluator.nix)
     view = exp.Create(
         this=exp.to_table("calls_v"), kind="TABLE", replace=True, expression=calls_view()
     )
     con.execute(view.sql("duckdb"))
-    return count
+    # each call's and acceptance's year and the years on either side (as calendar_years)
+    years = {
+        int(y)
+        for (y,) in con.execute(
+            "SELECT DISTINCT year(started_at) FROM calls UNION "
+            "SELECT DISTINCT year(accepted_at) FROM calls WHERE accepted_at IS NOT NULL"
+        ).fetchall()
+    }
+    load_calendars(con, years | {y - 1 for y in years} | {y + 1 for y in years}, stack.deadlines)
+    return _sql(stack)
+
+
+def repeated(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, int]]:
+    """``(line, call id, first line)`` for every record whose call id an earlier line has."""
+    return con.execute(
+        "SELECT line, call_id, first_line FROM (SELECT line, call_id, "
+        "min(line) OVER (PARTITION BY call_id) AS first_line FROM calls) "
+        "WHERE line <> first_line ORDER BY line"
+    ).fetchall()
+
+
+def lines_on_days(
+    con: duckdb.DuckDBPyConnection, pick: Callable[[dt.date], bool]
+) -> list[tuple[int, dt.date]]:
+    """``(line, Stockholm day)`` of the calls on the days ``pick`` chooses (asked once per
+    day)."""
+    day = exp.cast(stockholm_clock(exp.column("started_at")), "DATE")
+    days = con.execute(exp.select(day).distinct().from_("calls").sql("duckdb")).fetchall()
+    picked = [d for (d,) in days if pick(d)]
+    if not picked:
+        return []
+    query = (
+        exp.select(exp.column("line"), day.copy())
+        .from_("calls")
+        .where(exp.In(this=day.copy(), expressions=[lit(d) for d in picked]))
+        .order_by("line")
+    )
+    return con.execute(query.sql("duckdb")).fetchall()
 
 
 def load_calendars(
@@ -126,13 +269,13 @@ def prepared(
 ) -> tuple[duckdb.DuckDBPyConnection, str | None]:
     """A connection holding the calls, the register and the calendar tables, and the query
     to run on it; refuses a stack with rules the engine cannot judge."""
-    stack = compiled(evaluator, kinds)
-    stack.require_all()
     con = connect()
-    load_register(con, evaluator.nix)
-    load_calls(con, records)
-    load_calendars(con, calendar_years(records), stack.deadlines)
-    return con, _sql(stack)
+    try:
+        load_calls(con, records)
+        return con, finish(con, evaluator, kinds)
+    except BaseException:
+        con.close()
+        raise
 
 
 def write_findings(
