@@ -110,7 +110,8 @@ def test_engine_and_reference_reject_the_same_rows_of_mixed_files(tmp_path: Path
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
         "COPY (SELECT * REPLACE (CAST(started_at AS TIMESTAMPTZ) AS started_at, "
-        "CAST(ended_at AS TIMESTAMPTZ) AS ended_at) FROM read_json(?, "
+        "CAST(ended_at AS TIMESTAMPTZ) AS ended_at, "
+        "CAST(previous_calls AS TIMESTAMPTZ[]) AS previous_calls) FROM read_json(?, "
         f"format = 'newline_delimited')) TO '{table}'",
         [str(parquet_rows)],
     )

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 duckdb = pytest.importorskip("duckdb")
 
 from kontakta_rules.columnar import duckdb_engine, parquet_input  # noqa: E402
+from kontakta_rules.i18n import Message  # noqa: E402
 from kontakta_rules.model import RejectedInput  # noqa: E402
 
 INSTANTS = [
@@ -192,8 +193,8 @@ def _read(path: Path, monkeypatch: pytest.MonkeyPatch | None) -> tuple[list[Any]
         duckdb_engine.calls_table(con)
         with pytest.MonkeyPatch.context() as patch:
             if monkeypatch is not None:
-                patch.setattr(parquet_input, "plan", lambda types: None)
-            rows, others = duckdb_engine.append_parquet(con, path, "calls.parquet", 1)
+                patch.setattr(parquet_input, "plan", lambda types: Message("by the reader"))
+            rows, others, _ = duckdb_engine.append_parquet(con, path, "calls.parquet", 1)
             items = list(others)
         rejected = [(n, i.line, i.reason) for n, i in items if isinstance(i, RejectedInput)]
         duckdb_engine.append_records(
@@ -337,3 +338,29 @@ def test_a_file_with_a_column_no_record_has_goes_wholly_to_the_reader(tmp_path: 
     assert calls == [] and by_reader == 1
     [(_, line, reason)] = rejected
     assert line == 1 and "colour" in reason.en
+
+
+def test_the_user_is_told_when_the_engine_cannot_read_a_file_itself(tmp_path: Path) -> None:
+    """A column type the engine does not take (here: instants as JSON, as DuckDB guesses
+    them for lists that are always empty): the file is still judged, every row by the
+    reader, and the audit says so in both languages."""
+    table = tmp_path / "json-lists.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'c1' AS call_id, TIMESTAMPTZ '2026-11-18 13:15:00+01' AS started_at, "
+        "TIMESTAMPTZ '2026-11-18 13:19:00+01' AS ended_at, 'Acme AB' AS calling_organisation, "
+        "'+46701740605' AS destination, 'sales' AS purpose, "
+        f"CAST([] AS JSON[]) AS previous_calls) TO '{table}'"
+    )
+    con = duckdb_engine.connect()
+    try:
+        duckdb_engine.calls_table(con)
+        rows, others, note = duckdb_engine.append_parquet(con, table, "calls.parquet", 1)
+        assert rows == 1 and len(list(others)) == 1
+    finally:
+        con.close()
+    assert note is not None
+    assert note.render("en") == (
+        "calls.parquet: the engine does not read column previous_calls of type JSON[]; every "
+        "row goes through the reader all formats share, which is slower"
+    )
+    assert "previous_calls" in note.render("sv") and note.render("sv") != note.render("en")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
-from .evaluate import CallEvaluator
+from .evaluate import CallEvaluator, repeated_call
 from .history import BatchCollector
 from .i18n import Message
 from .model import RejectedInput
@@ -34,6 +34,9 @@ class AuditResult:
     counts: Counter[str]
     """Findings by outcome value."""
     rejected: tuple[RejectedInput, ...]
+    notes: tuple[Message, ...] = ()
+    """What the user should know about how the audit ran (a Parquet file the engine could
+    not read itself, so every row went through the slower reader)."""
 
 
 @frozen
@@ -85,10 +88,7 @@ def _rejected(
         source, line = where[n - 1]
         first = batch.first_line[item.call_id]
         if first != n and where[first - 1][0] != source:
-            reason = Message(
-                "call_id {id} appears already in {source} line {line}: one call is one record",
-                {"id": item.call_id, "source": where[first - 1][0], "line": where[first - 1][1]},
-            )
+            reason = repeated_call(item.call_id, where[first - 1][1], where[first - 1][0])
             out.append(RejectedInput(source, line, reason.text()))
             continue
         first_line = {item.call_id: where[first - 1][1]}
@@ -176,11 +176,13 @@ def _audit_duckdb(
         duckdb_engine.calls_table(con)
         spans: list[_Span] = []
         rejected: list[tuple[int, RejectedInput]] = []
+        notes: list[Message] = []
         total = 0
         for one in inputs:
             first = total + 1
             if input_format(one.path, one.fmt, one.source) == "parquet":
-                rows, others = duckdb_engine.append_parquet(con, one.path, one.source, first)
+                rows, others, note = duckdb_engine.append_parquet(con, one.path, one.source, first)
+                notes.extend([note] if note is not None else [])
                 span = _Span(one.source, first, None)
                 numbered: Iterable[tuple[int, Item]] = (
                     (first + row - 1, (row, item)) for row, item in others
@@ -201,12 +203,11 @@ def _audit_duckdb(
         counts: Counter[str] = Counter()
         sql = duckdb_engine.finish(con, evaluator)
         if sql is not None:
-            relation = con.sql(sql)
-            counts.update(dict(relation.aggregate("outcome, count(*)", "outcome").fetchall()))
             if findings is not None:
-                duckdb_engine.write_relation(relation, findings)
+                duckdb_engine.write_relation(con.sql(sql), findings)
+            counts.update(duckdb_engine.outcome_counts(con, sql, findings))
     rejected.sort(key=lambda pair: pair[0])
-    return AuditResult(total - len(rejected), counts, tuple(r for _, r in rejected))
+    return AuditResult(total - len(rejected), counts, tuple(r for _, r in rejected), tuple(notes))
 
 
 def _numbered(span: _Span, items: Iterable[Item]) -> Iterator[tuple[int, Item]]:
@@ -251,16 +252,9 @@ def _found_by_engine(
     for ordinal, call_id, first in duckdb_engine.repeated(con):
         repeated.add(ordinal)
         (source, line), (first_source, first_line) = where(ordinal), where(first)
-        if first_source != source:
-            reason = Message(
-                "call_id {id} appears already in {source} line {line}: one call is one record",
-                {"id": call_id, "source": first_source, "line": first_line},
-            )
-        else:
-            reason = Message(
-                "call_id {id} appears already on line {line}: one call is one record",
-                {"id": call_id, "line": first_line},
-            )
+        reason = repeated_call(
+            call_id, first_line, first_source if first_source != source else None
+        )
         yield ordinal, RejectedInput(source, line, reason.text())
     for ordinal, day in duckdb_engine.lines_on_days(
         con, lambda d: evaluator.unjudgeable_on(d) is not None

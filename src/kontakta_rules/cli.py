@@ -584,6 +584,8 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             findings=args.out,
             progress=_audit_progress(err, lang),
         )
+    for note in result.notes:
+        err.write(Message("note: {note}", {"note": note}).render(lang) + "\n")
     out.write(
         Message(
             "{records} records judged by {engine}; rejected lines: {rejected}",

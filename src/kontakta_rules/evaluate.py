@@ -211,6 +211,20 @@ Judged = tuple[int, "RejectedInput | list[Finding]"]
 rejected."""
 
 
+def repeated_call(call_id: str, first_line: int, first_source: str | None = None) -> Message:
+    """Why a record is rejected whose call id an earlier line has (``first_source``: that
+    line is in another file)."""
+    if first_source is None:
+        return Message(
+            "call_id {id} appears already on line {line}: one call is one record",
+            {"id": call_id, "line": first_line},
+        )
+    return Message(
+        "call_id {id} appears already in {source} line {line}: one call is one record",
+        {"id": call_id, "source": first_source, "line": first_line},
+    )
+
+
 class CallEvaluator(Evaluator):
     """Judges call records; each record by the versions in force on its own Stockholm date."""
 
@@ -303,12 +317,9 @@ class CallEvaluator(Evaluator):
         line, or dated before any call rules); None when it is judged."""
         if isinstance(item, RejectedInput):
             return item
-        first = first_line.get(item.call_id)
+        first = first_line.get(item.call_id, line)
         reason = (
-            Message(
-                "call_id {id} appears already on line {line}: one call is one record",
-                {"id": item.call_id, "line": first},
-            )
+            repeated_call(item.call_id, first)
             if first != line
             else self.unjudgeable(item)
         )

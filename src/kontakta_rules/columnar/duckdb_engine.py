@@ -128,14 +128,22 @@ def _scan() -> exp.Table:
 
 def append_parquet(
     con: duckdb.DuckDBPyConnection, path: Path, source: str, first: int
-) -> tuple[int, Iterator[Item]]:
+) -> tuple[int, Iterator[Item], Message | None]:
     """The rows of a Parquet file that the engine takes as they are (:mod:`.parquet_input`)
-    appended to ``calls`` as lines ``first + row - 1``; returns how many rows the file has
-    and every other row as ``(row, record or rejection)`` from the reader all formats share,
-    for the caller to append or report (rows numbered from 1)."""
+    appended to ``calls`` as lines ``first + row - 1``; returns how many rows the file has,
+    every other row as ``(row, record or rejection)`` from the reader all formats share,
+    for the caller to append or report (rows numbered from 1), and why the engine took no
+    row itself, if so."""
     types = parquet_types(con, path, source)
     ((rows,),) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()
-    plan = parquet_input.plan(types)
+    found = parquet_input.plan(types)
+    plan, note = (None, found) if isinstance(found, Message) else (found, None)
+    if note is not None:
+        note = Message(
+            "{source}: {reason}; every row goes through the reader all formats share, "
+            "which is slower",
+            {"source": source, "reason": note},
+        )
     row = exp.Add(this=exp.column("file_row_number", table="src"), expression=exp.Literal.number(1))
     rest: exp.Expression = exp.true()
     if plan is not None:
@@ -157,7 +165,7 @@ def append_parquet(
     )
     cursor = con.cursor()
     cursor.execute(others.sql("duckdb"), [str(path)])
-    return rows, _items(cursor, source)
+    return rows, _items(cursor, source), note
 
 
 def _items(cursor: duckdb.DuckDBPyConnection, source: str) -> Iterator[Item]:
@@ -297,6 +305,21 @@ def write_relation(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
         relation.write_csv(str(path))
     else:
         relation.write_parquet(str(path))
+
+
+def outcome_counts(
+    con: duckdb.DuckDBPyConnection, sql: str, written: Path | None = None
+) -> dict[str, int]:
+    """Findings by outcome: of the table ``written`` (the query ran once, to write it),
+    else of the query."""
+    if written is None:
+        table = con.sql(sql)
+    elif written.suffix.lower() == ".csv":
+        table = con.read_csv(str(written), header=True, all_varchar=True)
+    else:
+        table = con.read_parquet(str(written))
+    rows = table.aggregate("outcome, count(*)", "outcome")
+    return {str(outcome): int(n) for outcome, n in rows.fetchall()}
 
 
 def judge(

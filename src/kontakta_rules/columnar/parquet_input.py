@@ -22,6 +22,7 @@ import sqlglot
 from attrs import frozen
 from sqlglot import exp
 
+from ..i18n import Message
 from ..vocabulary import Disclosure, Initiator, Purpose, RecordingSegment, SubscriptionType, Target
 from .build import CALL_COLUMNS, SQL
 
@@ -331,33 +332,37 @@ def _nested(name: str, v: SQL, t: exp.DataType) -> tuple[SQL, dict[str, SQL]] | 
     return ok, columns
 
 
-def plan(types: Mapping[str, str]) -> Plan | None:
-    """How the engine reads a file whose columns have these DuckDB types; None when it cannot
-    read one of them (an unknown column, a type it does not take, a missing field a record
-    needs): then every row goes to the reader."""
+def plan(types: Mapping[str, str]) -> Plan | Message:
+    """How the engine reads a file whose columns have these DuckDB types; or, when it
+    cannot read one of them (an unknown column, a type it does not take, a missing field a
+    record needs), why not: then every row goes to the reader."""
     checks: list[SQL] = []
     columns: dict[str, SQL] = {}
     for name, type_text in types.items():
-        t = exp.DataType.build(type_text, dialect="duckdb")
+        try:
+            t = exp.DataType.build(type_text, dialect="duckdb")
+        except (sqlglot.errors.SqlglotError, ValueError):
+            return _not_read(name, type_text)
         v = exp.column(name, table="src", quoted=True)
         if name in _NESTED:
             nested = _nested(name, v, t)
             if nested is None:
-                return None
+                return _not_read(name, type_text)
             ok, more = nested
             checks.append(ok)
             columns.update(more)
             continue
         if name not in _FLAT:
-            return None
+            return Message("column {column} is not a field of a call record", {"column": name})
         read, required = _FLAT[name]
         lane = (_required(read) if required else _optional(read))(v, t)
         if lane is None:
-            return None
+            return _not_read(name, type_text)
         checks.append(lane.ok)
         columns[name] = lane.value
-    if any(name not in types for name, (_, required) in _FLAT.items() if required):
-        return None
+    for name, (_, required) in _FLAT.items():
+        if required and name not in types:
+            return Message("no column {column}", {"column": name})
     checks.append(exp.GTE(this=columns["ended_at"].copy(), expression=columns["started_at"].copy()))
     for name, (known, parts) in _NESTED.items():
         if name not in types:
@@ -368,6 +373,13 @@ def plan(types: Mapping[str, str]) -> Plan | None:
     columns.pop("line")
     ok = exp.func("coalesce", exp.and_(*(exp.paren(c) for c in checks)), exp.false())
     return Plan(ok, columns)
+
+
+def _not_read(column: str, type_text: str) -> Message:
+    return Message(
+        "the engine does not read column {column} of type {type}",
+        {"column": column, "type": type_text},
+    )
 
 
 def row_json(types: Mapping[str, str]) -> SQL:
