@@ -136,6 +136,20 @@ def test_engine_and_reference_reject_the_same_rows_of_mixed_files(tmp_path: Path
     assert "appears already on line 3" in _rejected(out)[4]
 
 
+def test_a_memory_limit_bounds_duckdb_and_is_checked(tmp_path: Path) -> None:
+    calls = str(EXAMPLES / "calls.jsonl")
+    code, unbounded, _ = run("audit", calls, *STACK, "--engine", "duckdb")
+    code_b, bounded, err = run(
+        "audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "200MB"
+    )
+    assert (code_b, bounded, err) == (code, unbounded, "")
+    code, out, err = run("audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "lots")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "--memory-limit lots: not a size DuckDB understands" in err
+    code, out, err = run("audit", calls, *STACK, "--memory-limit", "2GB")
+    assert code == 2 and "--memory-limit needs --engine duckdb" in err
+
+
 def test_a_pattern_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
     code, out, err = run("audit", str(tmp_path / "none-*.jsonl"))
     assert code == 2 and out == ""

@@ -105,12 +105,13 @@ def audit(
     engine: Engine = "reference",
     findings: Path | None = None,
     progress: Progress | None = None,
+    memory_limit: str | None = None,
 ) -> AuditResult:
     """Judge every record of the files as one audit (frequency caps and silent-call shares
     see them all); ``findings`` (the columnar engine only) receives the table; ``progress``
-    hears how far it has come."""
+    hears how far it has come; ``memory_limit`` bounds DuckDB's memory (it spills beyond)."""
     if engine == "duckdb":
-        return _audit_duckdb(evaluator, inputs, findings, progress)
+        return _audit_duckdb(evaluator, inputs, findings, progress, memory_limit)
     items, where = read_inputs(inputs, progress)
     rejected = _rejected(evaluator, items, where)
     _judging(progress, len(items), engine)
@@ -164,6 +165,7 @@ def _audit_duckdb(
     inputs: Sequence[Input],
     findings: Path | None,
     progress: Progress | None,
+    memory_limit: str | None,
 ) -> AuditResult:
     """The audit on DuckDB: Parquet rows the engine takes as they are go straight into its
     table, every other row through the reader all formats share; repeated call ids and days
@@ -171,7 +173,7 @@ def _audit_duckdb(
     through; no list of the audit's records is held in Python."""
     from .columnar import duckdb_engine
 
-    con = duckdb_engine.connect()
+    con = duckdb_engine.connect(memory_limit)
     with con:
         duckdb_engine.calls_table(con)
         spans: list[_Span] = []

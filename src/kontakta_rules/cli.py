@@ -284,6 +284,14 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
             "--engine duckdb or spark"
         ),
     )
+    audit_parser.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help=_(
+            "with --engine duckdb: the most memory DuckDB may hold (e.g. 2GB) before it "
+            "spills to a temporary folder (default: 80%% of the machine's memory)"
+        ),
+    )
 
     texts = argparse.ArgumentParser(add_help=False, parents=[policy, report_format])
     texts.add_argument("file", type=Path, metavar="FILE")
@@ -571,6 +579,12 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             + "\n"
         )
         return EXIT_USAGE
+    if args.memory_limit is not None and args.engine != "duckdb":
+        err.write(
+            Message("--memory-limit needs --engine duckdb: it bounds DuckDB's memory").render(lang)
+            + "\n"
+        )
+        return EXIT_USAGE
     paths = expand_patterns(args.files)
     with contextlib.ExitStack() as stack:
         inputs = [
@@ -583,6 +597,7 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             engine=args.engine,
             findings=args.out,
             progress=_audit_progress(err, lang),
+            memory_limit=args.memory_limit,
         )
     for note in result.notes:
         err.write(Message("note: {note}", {"note": note}).render(lang) + "\n")

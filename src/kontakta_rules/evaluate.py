@@ -318,11 +318,7 @@ class CallEvaluator(Evaluator):
         if isinstance(item, RejectedInput):
             return item
         first = first_line.get(item.call_id, line)
-        reason = (
-            repeated_call(item.call_id, first)
-            if first != line
-            else self.unjudgeable(item)
-        )
+        reason = repeated_call(item.call_id, first) if first != line else self.unjudgeable(item)
         if reason is not None:
             return RejectedInput(source, line, reason.text())
         return None

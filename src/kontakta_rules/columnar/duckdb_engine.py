@@ -37,12 +37,31 @@ require("duckdb")
 import duckdb  # noqa: E402
 
 
-def connect() -> duckdb.DuckDBPyConnection:
+def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for one audit. Beyond ``memory_limit`` (DuckDB's own size syntax,
+    ``2GB``; default DuckDB's, 80% of the machine's memory) it spills to a private temporary
+    folder, removed with the connection (DuckDB's default would be ``.tmp`` in the working
+    directory)."""
     con = duckdb.connect()
+    spill = tempfile.TemporaryDirectory(prefix="kontakta-rules-duckdb-")
+    weakref.finalize(con, spill.cleanup)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET temp_directory = ?", [spill.name])
     # no row order is promised (findings carry their line): DuckDB may then write the
     # findings table from both cores and spill less (measured: 66,000 -> 92,000 records/s)
     con.execute("SET preserve_insertion_order = false")
+    if memory_limit is not None:
+        try:
+            con.execute("SET memory_limit = ?", [memory_limit])
+        except duckdb.Error:
+            con.close()
+            raise InputError(
+                Message(
+                    "--memory-limit {value}: not a size DuckDB understands (write e.g. 2GB "
+                    "or 500MB)",
+                    {"value": memory_limit},
+                )
+            ) from None
     return con
 
 
