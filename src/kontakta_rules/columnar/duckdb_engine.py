@@ -201,9 +201,9 @@ def finish(
     evaluator: CallEvaluator,
     kinds: frozenset[str] | None = None,
 ) -> str | None:
-    """The register, the ``calls_v`` view and the calendar tables beside a loaded ``calls``
-    table; returns the query to run on them (None when no rule is left). Refuses a stack
-    with rules the engine cannot judge."""
+    """The register, the ``calls_v`` table (made from ``calls``, which is dropped) and the
+    calendar tables; returns the query to run on them (None when no rule is left). Refuses
+    a stack with rules the engine cannot judge."""
     stack = compiled(evaluator, kinds)
     stack.require_all()
     load_register(con, evaluator.nix)
@@ -220,6 +220,8 @@ def finish(
         ).fetchall()
     }
     load_calendars(con, years | {y - 1 for y in years} | {y + 1 for y in years}, stack.deadlines)
+    # calls_v holds every column of calls: the table's memory is given back for the query
+    con.execute("DROP TABLE calls")
     return _sql(stack)
 
 
