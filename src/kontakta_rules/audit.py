@@ -17,7 +17,8 @@ from attrs import frozen
 from .evaluate import CallEvaluator, repeated_call
 from .history import BatchCollector
 from .i18n import Message
-from .model import RejectedInput
+from .model import Finding, RejectedInput, Report
+from .report import ReportWriter
 from .subjects.call_io import Item, input_format, read_call_records
 from .subjects.call_record import CallRecord
 
@@ -74,8 +75,9 @@ def read_inputs(
 
 def _rejected(
     evaluator: CallEvaluator, items: Sequence[Item], where: Sequence[tuple[str, int]]
-) -> list[RejectedInput]:
-    """The lines the audit rejects, each named by its own file and line."""
+) -> list[tuple[int, RejectedInput]]:
+    """The lines the audit rejects, each with its place in the audit and named by its own
+    file and line."""
     batch = BatchCollector()
     for n, item in items:
         if isinstance(item, CallRecord):
@@ -83,18 +85,18 @@ def _rejected(
     out = []
     for n, item in items:
         if isinstance(item, RejectedInput):
-            out.append(item)
+            out.append((n, item))
             continue
         source, line = where[n - 1]
         first = batch.first_line[item.call_id]
         if first != n and where[first - 1][0] != source:
             reason = repeated_call(item.call_id, where[first - 1][1], where[first - 1][0])
-            out.append(RejectedInput(source, line, reason.text()))
+            out.append((n, RejectedInput(source, line, reason.text())))
             continue
         first_line = {item.call_id: where[first - 1][1]}
         reason_ = evaluator.rejection(line, item, first_line, source)
         if reason_ is not None:
-            out.append(reason_)
+            out.append((n, reason_))
     return out
 
 
@@ -106,12 +108,15 @@ def audit(
     findings: Path | None = None,
     progress: Progress | None = None,
     memory_limit: str | None = None,
+    writer: ReportWriter | None = None,
 ) -> AuditResult:
     """Judge every record of the files as one audit (frequency caps and silent-call shares
     see them all); ``findings`` (the columnar engine only) receives the table; ``progress``
-    hears how far it has come; ``memory_limit`` bounds DuckDB's memory (it spills beyond)."""
+    hears how far it has come; ``memory_limit`` bounds DuckDB's memory (it spills beyond);
+    ``writer`` is given the report (the counts of every rule, the findings it lists and the
+    rejected lines; not closed here)."""
     if engine == "duckdb":
-        return _audit_duckdb(evaluator, inputs, findings, progress, memory_limit)
+        return _audit_duckdb(evaluator, inputs, findings, progress, memory_limit, writer)
     items, where = read_inputs(inputs, progress)
     rejected = _rejected(evaluator, items, where)
     _judging(progress, len(items), engine)
@@ -124,8 +129,11 @@ def audit(
         report = evaluator.evaluate(items, source="")  # rejects the same lines itself
         assert len(report.rejected) == len(rejected)
         counts.update(f.outcome.value for f in report.findings)
+        if writer is not None:
+            _feed(writer, items, dict(rejected), report)
     else:
         from .columnar import spark_engine
+        from .columnar.findings import Rows, feed
 
         with tempfile.TemporaryDirectory() as tmp:
             frame = spark_engine.findings(evaluator, _batch(items), Path(tmp))
@@ -133,7 +141,28 @@ def audit(
                 counts.update(dict(frame.groupBy("outcome").count().collect()))
                 if findings is not None:
                     spark_engine.write_frame(frame, findings)
-    return AuditResult(len(items) - len(rejected), counts, tuple(rejected))
+            if writer is not None:
+                shown = [o.value for o in writer.shown]
+                by_rule, listed = (
+                    spark_engine.summary(frame, shown) if frame is not None else ([], [])
+                )
+                feed(writer, Rows(evaluator), by_rule, listed, len(items) - len(rejected), rejected)
+    return AuditResult(len(items) - len(rejected), counts, tuple(r for _, r in rejected))
+
+
+def _feed(
+    writer: ReportWriter, items: Sequence[Item], rejected: dict[int, RejectedInput], report: Report
+) -> None:
+    """The reference's report given to the writer record by record, each rejected line in
+    its place (as ``check calls`` writes it)."""
+    by_subject: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_subject.setdefault(f.subject_id, []).append(f)
+    for n, item in items:
+        if n in rejected:
+            writer.rejected(rejected[n])
+        elif isinstance(item, CallRecord):
+            writer.subject(by_subject.get(item.call_id, []))
 
 
 def _judging(progress: Progress | None, count: int, engine: str) -> None:
@@ -166,12 +195,14 @@ def _audit_duckdb(
     findings: Path | None,
     progress: Progress | None,
     memory_limit: str | None,
+    writer: ReportWriter | None,
 ) -> AuditResult:
     """The audit on DuckDB: Parquet rows the engine takes as they are go straight into its
     table, every other row through the reader all formats share; repeated call ids and days
     without rules are found by the engine, worded as the reference words them. Rows flow
     through; no list of the audit's records is held in Python."""
     from .columnar import duckdb_engine
+    from .columnar.findings import Rows, feed
 
     con = duckdb_engine.connect(memory_limit)
     with con:
@@ -203,13 +234,33 @@ def _audit_duckdb(
         rejected.extend(_found_by_engine(con, evaluator, spans))
         _judging(progress, total, "duckdb")
         counts: Counter[str] = Counter()
+        rejected.sort(key=lambda pair: pair[0])
+        result = AuditResult(
+            total - len(rejected), counts, tuple(r for _, r in rejected), tuple(notes)
+        )
         sql = duckdb_engine.finish(con, evaluator)
-        if sql is not None:
-            if findings is not None:
-                duckdb_engine.write_relation(con.sql(sql), findings)
-            counts.update(duckdb_engine.outcome_counts(con, sql, findings))
-    rejected.sort(key=lambda pair: pair[0])
-    return AuditResult(total - len(rejected), counts, tuple(r for _, r in rejected), tuple(notes))
+        with tempfile.TemporaryDirectory() as tmp:
+            table = findings
+            if table is None and writer is not None:
+                table = Path(tmp) / "findings.parquet"
+            if sql is not None:
+                if table is not None:
+                    duckdb_engine.write_relation(con.sql(sql), table)
+                counts.update(duckdb_engine.outcome_counts(con, sql, table))
+            if writer is not None:
+                if sql is not None and table is not None:
+                    shown = [o.value for o in writer.shown]
+                    feed(
+                        writer,
+                        Rows(evaluator),
+                        duckdb_engine.by_rule(con, table),
+                        duckdb_engine.listed(con, table, shown),
+                        result.records,
+                        rejected,
+                    )
+                else:
+                    feed(writer, Rows(evaluator), [], [], result.records, rejected)
+    return result
 
 
 def _numbered(span: _Span, items: Iterable[Item]) -> Iterator[tuple[int, Item]]:

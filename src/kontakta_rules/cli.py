@@ -285,6 +285,25 @@ def _parser(lang: Lang) -> argparse.ArgumentParser:
         ),
     )
     audit_parser.add_argument(
+        "--format",
+        choices=["summary", *REPORT_FORMATS],
+        default="summary",
+        help=_(
+            "summary (the counts and the rejected lines, default) or the report of check "
+            "calls: text, JSON, CSV or HTML, built from the findings table's summary (the "
+            "findings listed, the others counted)"
+        ),
+    )
+    audit_parser.add_argument(
+        "--findings",
+        choices=LISTINGS,
+        default="problems",
+        help=_(
+            "which findings the report lists: problems (violations and undetermined, the "
+            "others counted; default) or all"
+        ),
+    )
+    audit_parser.add_argument(
         "--memory-limit",
         metavar="SIZE",
         help=_(
@@ -586,6 +605,7 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
         )
         return EXIT_USAGE
     paths = expand_patterns(args.files)
+    writer = None if args.format == "summary" else WRITERS[args.format](out, lang, args.findings)
     with contextlib.ExitStack() as stack:
         inputs = [
             Input(stack.enter_context(spooled(path)), source_name(path), args.input_format)
@@ -598,9 +618,14 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
             findings=args.out,
             progress=_audit_progress(err, lang),
             memory_limit=args.memory_limit,
+            writer=writer,
         )
     for note in result.notes:
         err.write(Message("note: {note}", {"note": note}).render(lang) + "\n")
+    counts = {o: result.counts[o.value] for o in Outcome}
+    if writer is not None:
+        writer.close()
+        return _exit_status(counts, args, len(result.rejected))
     out.write(
         Message(
             "{records} records judged by {engine}; rejected lines: {rejected}",
@@ -622,7 +647,6 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -
         )
     if args.out is not None:
         out.write(Message("findings table: {path}", {"path": str(args.out)}).render(lang) + "\n")
-    counts = {o: result.counts[o.value] for o in Outcome}
     return _exit_status(counts, args, len(result.rejected))
 
 

@@ -92,6 +92,11 @@ class Tally:
         for pair in outcomes:
             pairs[pair] = pairs.get(pair, 0) + 1
 
+    def add_count(self, rule: RuleRef, outcome: Outcome, n: int) -> None:
+        """``n`` findings of one rule with one outcome, counted elsewhere (an engine's
+        findings table); subjects are set by the caller."""
+        self._pairs[(rule, outcome)] = self._pairs.get((rule, outcome), 0) + n
+
     @property
     def counts(self) -> Counter[Outcome]:
         """Findings per outcome."""

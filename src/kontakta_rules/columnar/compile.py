@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 from sqlglot import exp
 
 from ..catalog import CatalogError
@@ -88,6 +88,10 @@ class Compiled:
     query: SQL | None
     unsupported: tuple[Unsupported, ...]
     deadlines: frozenset[tuple[str, int]]
+    order: Mapping[tuple[str, str, str], int] = field(factory=dict)
+    """Each rule version's place (``(ruleset, version, rule)``) among a record's findings as
+    the reference lists them: the stack's rules in order, then those that defer to
+    another ruleset."""
 
     def require_all(self) -> None:
         """Refuse a stack the engine cannot judge fully."""
@@ -343,6 +347,7 @@ def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None)
     deferring: list[exp.Select] = []
     deferred_to: set[str] = set()
     deadlines: set[tuple[str, int]] = set()
+    places: list[tuple[bool, int, tuple[str, str, str]]] = []
     for _, end, p in prepared:
         for rule, ref in p.rules:
             if kinds is not None and rule.check.kind not in kinds:
@@ -365,18 +370,21 @@ def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None)
                 unsupported.append(Unsupported(ref, rule.check.kind))
                 continue
             deadlines |= c.deadlines
+            key = (ref.ruleset_id, ref.ruleset_version.isoformat(), ref.rule_id)
+            places.append((bool(c.deferred_to), len(places), key))
             if c.deferred_to:
                 deferring.append(select)
                 deferred_to.update(c.deferred_to)
             else:
                 selects.append(select)
+    order = {key: i for i, (_, _, key) in enumerate(sorted(places))}
     if not selects and not deferring:
         return Compiled(None, tuple(unsupported), frozenset())
     columns = [exp.column(name) for name in FINDING_COLUMNS if name != "args"]
     output = [*columns, exp.cast(exp.column("args"), "VARCHAR").as_("args")]
     if not deferring:
         query = exp.select(*output).from_(_union(selects).subquery("findings"))
-        return Compiled(query, tuple(unsupported), frozenset(deadlines))
+        return Compiled(query, tuple(unsupported), frozenset(deadlines), order)
     # the findings of the rulesets deferred to are kept (a common table) for the deferring
     # rules to read; every other finding streams straight to the output. Without the rules
     # they defer to (a narrow --kinds), deferring rules find nothing.
@@ -389,7 +397,7 @@ def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None)
     query = query.with_("base", as_=base)
     for ruleset in sorted(deferred_to):
         query = query.with_(_worst_name(ruleset), as_=_worst(ruleset))
-    return Compiled(query, tuple(unsupported), frozenset(deadlines))
+    return Compiled(query, tuple(unsupported), frozenset(deadlines), order)
 
 
 def _ruleset_of(select: exp.Select) -> str:

@@ -24,7 +24,7 @@ from ..subjects.call_io import Item, jsonl_item
 from ..subjects.call_record import CallRecord
 from . import parquet_input, require
 from .build import CALL_COLUMNS, lit, stockholm_clock
-from .compile import Compiled, EngineFinding, compiled
+from .compile import FINDING_COLUMNS, Compiled, EngineFinding, compiled
 from .tables import (
     calls_view,
     deadline_rows,
@@ -328,19 +328,55 @@ def write_relation(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
         relation.write_parquet(str(path))
 
 
+def _table(con: duckdb.DuckDBPyConnection, written: Path) -> duckdb.DuckDBPyRelation:
+    if written.suffix.lower() == ".csv":
+        return con.read_csv(
+            str(written),
+            header=True,
+            all_varchar=True,
+            columns=dict.fromkeys(FINDING_COLUMNS, "VARCHAR"),
+        )
+    return con.read_parquet(str(written))
+
+
 def outcome_counts(
     con: duckdb.DuckDBPyConnection, sql: str, written: Path | None = None
 ) -> dict[str, int]:
     """Findings by outcome: of the table ``written`` (the query ran once, to write it),
     else of the query."""
-    if written is None:
-        table = con.sql(sql)
-    elif written.suffix.lower() == ".csv":
-        table = con.read_csv(str(written), header=True, all_varchar=True)
-    else:
-        table = con.read_parquet(str(written))
+    table = con.sql(sql) if written is None else _table(con, written)
     rows = table.aggregate("outcome, count(*)", "outcome")
     return {str(outcome): int(n) for outcome, n in rows.fetchall()}
+
+
+def by_rule(con: duckdb.DuckDBPyConnection, written: Path) -> list[tuple[str, str, str, str, int]]:
+    """``(ruleset, version, rule, outcome, count)`` of a written findings table."""
+    rows = _table(con, written).aggregate(
+        "ruleset_id, ruleset_version, rule_id, outcome, count(*)",
+        "ruleset_id, ruleset_version, rule_id, outcome",
+    )
+    return [(str(a), str(b), str(c), str(d), int(n)) for a, b, c, d, n in rows.fetchall()]
+
+
+def listed(
+    con: duckdb.DuckDBPyConnection, written: Path, outcomes: Iterable[str]
+) -> Iterator[EngineFinding]:
+    """The findings of a written table with these outcomes, in record order (streamed)."""
+    wanted = sorted(outcomes)
+    if not wanted:
+        return
+    relation = _table(con, written).filter(
+        exp.In(this=exp.column("outcome"), expressions=[lit(o) for o in wanted]).sql("duckdb")
+    )
+    relation = relation.select(", ".join(FINDING_COLUMNS)).order("line")
+    cursor = con.cursor()
+    try:
+        cursor.execute(relation.sql_query())
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                yield EngineFinding.from_row((int(row[0]), *row[1:]))
+    finally:
+        cursor.close()
 
 
 def judge(

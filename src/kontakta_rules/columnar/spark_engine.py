@@ -248,3 +248,14 @@ def write_frame(frame: DataFrame, path: Path) -> None:
         writer.option("header", "true").csv(str(path))
     else:
         writer.parquet(str(path))
+
+
+def summary(
+    frame: DataFrame, outcomes: Sequence[str]
+) -> tuple[list[tuple[str, str, str, str, int]], Iterator[EngineFinding]]:
+    """``(ruleset, version, rule, outcome, count)`` of the findings, and the findings with
+    these outcomes in record order (streamed to the driver a partition at a time)."""
+    counted = frame.groupBy("ruleset_id", "ruleset_version", "rule_id", "outcome").count()
+    by_rule = [(r[0], r[1], r[2], r[3], int(r[4])) for r in counted.collect()]
+    chosen = frame.where(frame.outcome.isin(list(outcomes))).orderBy("line")
+    return by_rule, (EngineFinding.from_row(row) for row in chosen.toLocalIterator())
