@@ -385,19 +385,27 @@ def compile_stack(evaluator: CallEvaluator, kinds: frozenset[str] | None = None)
     if not deferring:
         query = exp.select(*output).from_(_union(selects).subquery("findings"))
         return Compiled(query, tuple(unsupported), frozenset(deadlines), order)
-    # the findings of the rulesets deferred to are kept (a common table) for the deferring
-    # rules to read; every other finding streams straight to the output. Without the rules
-    # they defer to (a narrow --kinds), deferring rules find nothing.
-    kept = [s for s in selects if _ruleset_of(s) in deferred_to]
-    streamed = [s for s in selects if _ruleset_of(s) not in deferred_to]
+    # the columns the deferring rules read of the rulesets they defer to are kept (a common
+    # table, narrow: it is held in memory); every finding streams to the output. Without the
+    # rules they defer to (a narrow --kinds), deferring rules find nothing.
+    kept = [_narrow(s) for s in selects if _ruleset_of(s) in deferred_to]
     base = _union(kept) if kept else _nothing()
-    query = exp.select(*output).from_(
-        _union([*streamed, exp.select(exp.Star()).from_("base"), *deferring]).subquery("findings")
-    )
+    query = exp.select(*output).from_(_union([*selects, *deferring]).subquery("findings"))
     query = query.with_("base", as_=base)
     for ruleset in sorted(deferred_to):
         query = query.with_(_worst_name(ruleset), as_=_worst(ruleset))
     return Compiled(query, tuple(unsupported), frozenset(deadlines), order)
+
+
+_KEPT = ("line", "ruleset_id", "rule_id", "outcome", "msgid", "args", "seq")
+"""What a deferring rule reads of the findings of the ruleset it defers to."""
+
+
+def _narrow(select: exp.Select) -> exp.Select:
+    """A rule's SELECT with only the columns :data:`_KEPT`."""
+    narrow = select.copy()
+    narrow.set("expressions", [e for e in narrow.expressions if e.alias_or_name in _KEPT])
+    return narrow
 
 
 def _ruleset_of(select: exp.Select) -> str:
