@@ -54,6 +54,19 @@ def test_the_text_report_is_the_one_check_calls_writes(lang: str) -> None:
     assert expected[0] == 2 and "EXB-2017" in expected[1]
 
 
+def test_a_report_from_a_csv_findings_table_is_the_same(tmp_path: Path) -> None:
+    """With ``--out findings.csv`` the report is read back from the CSV table (its lines in
+    number order, not text order: the examples have more than nine records)."""
+    table = tmp_path / "findings.csv"
+    expected = check_calls("text", "en", "problems")
+    code, out = run(
+        "audit", CALLS, *STACK, "--engine", "duckdb", "--format", "text", "--out", str(table),
+        "--lang", "en",
+    )  # fmt: skip
+    assert (code, out) == expected
+    assert table.read_text(encoding="utf-8").startswith("line,call_id,")
+
+
 def _without_evidence(text: str) -> object:
     data = json.loads(text)
     for finding in data["findings"]:

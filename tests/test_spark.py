@@ -120,3 +120,28 @@ def test_audit_with_spark_agrees_with_the_reference(spark: Any, tmp_path: Path) 
         )
         is not None
     )
+
+
+def test_the_text_report_from_spark_is_the_one_check_calls_writes(spark: Any) -> None:
+    """``audit --engine spark --format text``: the report of ``check calls``, built from
+    Spark's findings."""
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = main(list(argv), out=out, err=io.StringIO())
+        return code, out.getvalue()
+
+    common = [
+        str(ROOT / "examples" / "calls.jsonl"),
+        "--policy",
+        str(ROOT / "examples" / "policy.toml"),
+        "--nix",
+        str(ROOT / "examples" / "nix-register.txt"),
+        "--format",
+        "text",
+        "--lang",
+        "sv",
+    ]
+    expected = run("check", "calls", *common)
+    assert run("audit", *common, "--engine", "spark") == expected
+    assert expected[0] == 2 and "EXB-2017" in expected[1]

@@ -235,9 +235,7 @@ def _audit_duckdb(
         _judging(progress, total, "duckdb")
         counts: Counter[str] = Counter()
         rejected.sort(key=lambda pair: pair[0])
-        result = AuditResult(
-            total - len(rejected), counts, tuple(r for _, r in rejected), tuple(notes)
-        )
+        records = total - len(rejected)
         sql = duckdb_engine.finish(con, evaluator)
         with tempfile.TemporaryDirectory() as tmp:
             table = findings
@@ -255,12 +253,12 @@ def _audit_duckdb(
                         Rows(evaluator),
                         duckdb_engine.by_rule(con, table),
                         duckdb_engine.listed(con, table, shown),
-                        result.records,
+                        records,
                         rejected,
                     )
                 else:
-                    feed(writer, Rows(evaluator), [], [], result.records, rejected)
-    return result
+                    feed(writer, Rows(evaluator), [], [], records, rejected)
+    return AuditResult(records, counts, tuple(r for _, r in rejected), tuple(notes))
 
 
 def _numbered(span: _Span, items: Iterable[Item]) -> Iterator[tuple[int, Item]]:

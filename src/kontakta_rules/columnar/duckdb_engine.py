@@ -334,7 +334,7 @@ def _table(con: duckdb.DuckDBPyConnection, written: Path) -> duckdb.DuckDBPyRela
             str(written),
             header=True,
             all_varchar=True,
-            columns=dict.fromkeys(FINDING_COLUMNS, "VARCHAR"),
+            columns={name: "INTEGER" if name == "line" else "VARCHAR" for name in FINDING_COLUMNS},
         )
     return con.read_parquet(str(written))
 
