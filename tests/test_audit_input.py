@@ -140,9 +140,13 @@ def test_a_memory_limit_bounds_duckdb_and_is_checked(tmp_path: Path) -> None:
     calls = str(EXAMPLES / "calls.jsonl")
     code, unbounded, _ = run("audit", calls, *STACK, "--engine", "duckdb")
     code_b, bounded, err = run(
-        "audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "200MB"
+        "audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "1GB"
     )
     assert (code_b, bounded, err) == (code, unbounded, "")
+    # too little to work in: a clear error, not an internal one
+    code, out, err = run("audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "1MB")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "DuckDB needed more memory than it may use (1MB): raise --memory-limit" in err
     code, out, err = run("audit", calls, *STACK, "--engine", "duckdb", "--memory-limit", "lots")
     assert code == 2 and out == "" and "Traceback" not in err
     assert "--memory-limit lots: not a size DuckDB understands" in err

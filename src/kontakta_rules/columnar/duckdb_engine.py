@@ -36,6 +36,9 @@ from .tables import (
 require("duckdb")
 import duckdb  # noqa: E402
 
+OutOfMemory = duckdb.OutOfMemoryException
+"""DuckDB could not do its work within its memory limit."""
+
 
 def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for one audit. Beyond ``memory_limit`` (DuckDB's own size syntax,
