@@ -289,28 +289,35 @@ def test_the_findings_table_is_written_by_the_engine(tmp_path: Path, name: str) 
     assert outcomes == sorted(f.outcome for f in judged)
 
 
-def test_audit_agrees_with_check_calls_on_the_examples(tmp_path: Path) -> None:
-    """``audit --engine duckdb``, ``audit --engine reference`` and ``check calls``: the same
-    counts and the same rejected lines on the bundled examples, with the register."""
+EXAMPLE_AUDIT = [
+    str(ROOT / "examples" / "calls.jsonl"),
+    "--policy",
+    str(ROOT / "examples" / "policy.toml"),
+    "--nix",
+    str(ROOT / "examples" / "nix-register.txt"),
+]
+"""The bundled calls with the example policy and register, as command-line arguments."""
+
+
+def run_cli(*argv: str) -> tuple[int, str]:
+    """The command line's exit status and output; it must write nothing to standard error."""
     import io
-    import re
 
     from kontakta_rules.cli import main
 
-    def run(*argv: str) -> tuple[int, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), out=out, err=err)
-        return code, out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    assert err.getvalue() == ""
+    return code, out.getvalue()
 
-    common = [
-        str(ROOT / "examples" / "calls.jsonl"),
-        "--policy",
-        str(ROOT / "examples" / "policy.toml"),
-        "--nix",
-        str(ROOT / "examples" / "nix-register.txt"),
-        "--lang",
-        "en",
-    ]
+
+def test_audit_agrees_with_check_calls_on_the_examples(tmp_path: Path) -> None:
+    """``audit --engine duckdb``, ``audit --engine reference`` and ``check calls``: the same
+    counts and the same rejected lines on the bundled examples, with the register."""
+    import re
+
+    run = run_cli
+    common = [*EXAMPLE_AUDIT, "--lang", "en"]
     table = tmp_path / "findings.parquet"
     code_d, duck = run("audit", *common, "--engine", "duckdb", "--out", str(table))
     code_r, ref = run("audit", *common, "--engine", "reference")

@@ -4,7 +4,6 @@ generated batches, and ``audit --engine spark`` agreeing with the other engines.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +17,19 @@ pytest.importorskip("pyspark")
 pytest.importorskip("duckdb")
 
 from columnar_data import differences  # the DuckDB harness, with Spark as the judge
-from kontakta_rules.cli import main
 from kontakta_rules.columnar import EngineUnavailable, spark_engine
 from kontakta_rules.evaluate import CallEvaluator
 from kontakta_rules.subjects import CallRecord
 from kontakta_rules.subjects.call_io import read_jsonl
-from test_columnar import GENERATED, POLICY, ROOT, WITH_REGISTER, _records
+from test_columnar import (
+    EXAMPLE_AUDIT,
+    GENERATED,
+    POLICY,
+    ROOT,
+    WITH_REGISTER,
+    _records,
+    run_cli,
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +82,8 @@ def test_audit_with_spark_agrees_with_the_reference(spark: Any, tmp_path: Path) 
     """``audit --engine spark`` prints what ``--engine reference`` prints (counts, rejected
     lines, exit status) and writes the findings table as a Parquet folder."""
 
-    def run(*argv: str) -> tuple[int, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), out=out, err=err)
-        assert err.getvalue() == ""
-        return code, out.getvalue()
-
-    common = [
-        str(ROOT / "examples" / "calls.jsonl"),
-        "--policy",
-        str(ROOT / "examples" / "policy.toml"),
-        "--nix",
-        str(ROOT / "examples" / "nix-register.txt"),
-        "--lang",
-        "en",
-    ]
+    run = run_cli
+    common = [*EXAMPLE_AUDIT, "--lang", "en"]
     table = tmp_path / "findings.parquet"
     code_s, by_spark = run("audit", *common, "--engine", "spark", "--out", str(table))
     code_r, by_reference = run("audit", *common, "--engine", "reference")
@@ -126,22 +119,8 @@ def test_the_text_report_from_spark_is_the_one_check_calls_writes(spark: Any) ->
     """``audit --engine spark --format text``: the report of ``check calls``, built from
     Spark's findings."""
 
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = main(list(argv), out=out, err=io.StringIO())
-        return code, out.getvalue()
-
-    common = [
-        str(ROOT / "examples" / "calls.jsonl"),
-        "--policy",
-        str(ROOT / "examples" / "policy.toml"),
-        "--nix",
-        str(ROOT / "examples" / "nix-register.txt"),
-        "--format",
-        "text",
-        "--lang",
-        "sv",
-    ]
+    run = run_cli
+    common = [*EXAMPLE_AUDIT, "--format", "text", "--lang", "sv"]
     expected = run("check", "calls", *common)
     assert run("audit", *common, "--engine", "spark") == expected
     assert expected[0] == 2 and "EXB-2017" in expected[1]

@@ -117,7 +117,18 @@ def audit(
     ``writer`` is given the report (the counts of every rule, the findings it lists and the
     rejected lines; not closed here)."""
     if engine == "duckdb":
-        return _audit_duckdb(evaluator, inputs, findings, progress, memory_limit, writer)
+        from .columnar import duckdb_engine
+
+        try:
+            return _audit_duckdb(evaluator, inputs, findings, progress, memory_limit, writer)
+        except duckdb_engine.OutOfMemory as exc:
+            raise InputError(
+                Message(
+                    "DuckDB needed more memory than it may use ({limit}): raise "
+                    "--memory-limit, or audit fewer files at once ({detail})",
+                    {"limit": memory_limit or "80%", "detail": str(exc).splitlines()[0][:160]},
+                )
+            ) from None
     items, where = read_inputs(inputs, progress)
     rejected = _rejected(evaluator, items, where)
     _judging(progress, len(items), engine)
@@ -202,31 +213,6 @@ def _audit_duckdb(
     table, every other row through the reader all formats share; repeated call ids and days
     without rules are found by the engine, worded as the reference words them. Rows flow
     through; no list of the audit's records is held in Python."""
-    from .columnar import duckdb_engine
-
-    try:
-        return _on_duckdb(evaluator, inputs, findings, progress, memory_limit, writer)
-    except duckdb_engine.OutOfMemory as exc:
-        raise InputError(
-            Message(
-                "DuckDB needed more memory than it may use ({limit}): raise --memory-limit, "
-                "or audit fewer files at once ({detail})",
-                {
-                    "limit": memory_limit or "80%",
-                    "detail": str(exc).splitlines()[0][:160],
-                },
-            )
-        ) from None
-
-
-def _on_duckdb(
-    evaluator: CallEvaluator,
-    inputs: Sequence[Input],
-    findings: Path | None,
-    progress: Progress | None,
-    memory_limit: str | None,
-    writer: ReportWriter | None,
-) -> AuditResult:
     from .columnar import duckdb_engine
     from .columnar.findings import Rows, feed
 
