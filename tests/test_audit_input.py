@@ -220,3 +220,17 @@ def test_a_long_audit_says_how_far_it_has_come_on_a_terminal(
     quiet = io.StringIO()  # not a terminal: nothing on stderr
     main(["audit", str(EXAMPLES / "calls.jsonl"), *STACK], out=io.StringIO(), err=quiet)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(("engine", "module"), [("duckdb", "sqlglot"), ("duckdb", "duckdb")])
+def test_an_engine_without_its_libraries_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, engine: str, module: str
+) -> None:
+    """On the core install (no extra) ``audit --engine duckdb`` is a clear error naming the
+    extra, not an internal error; checked before the engine's modules are imported."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    code, out, err = run("audit", str(EXAMPLES / "calls.jsonl"), *STACK, "--engine", engine)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"needs {module}: pip install 'kontakta-rules[{engine}]'" in err

@@ -116,6 +116,10 @@ def audit(
     hears how far it has come; ``memory_limit`` bounds DuckDB's memory (it spills beyond);
     ``writer`` is given the report (the counts of every rule, the findings it lists and the
     rejected lines; not closed here)."""
+    if engine != "reference":
+        from .columnar import require_engine
+
+        require_engine(engine)
     if engine == "duckdb":
         from .columnar import duckdb_engine
 

@@ -32,3 +32,14 @@ def require(module: str, extra: str = "duckdb") -> None:
                 {"module": module, "extra": extra},
             )
         ) from None
+
+
+_LIBRARIES = {"duckdb": ("duckdb", "sqlglot"), "spark": ("pyspark", "sqlglot")}
+"""What each engine imports beyond the core install (its extra installs them)."""
+
+
+def require_engine(engine: str) -> None:
+    """Every library the engine needs, or which extra installs them; checked before any of
+    the engine's modules is imported (their imports would fail without the reason)."""
+    for module in _LIBRARIES[engine]:
+        require(module, engine)
