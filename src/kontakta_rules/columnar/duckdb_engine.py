@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..evaluate import CallEvaluator
 from ..i18n import Message
 from ..nix import NixRegister
-from ..subjects.call_io import Item, jsonl_item
+from ..subjects.call_io import Item, jsonl_item, not_parquet
 from ..subjects.call_record import CallRecord
 from . import parquet_input, require
 from .build import CALL_COLUMNS, lit, stockholm_clock
@@ -127,12 +127,7 @@ def parquet_types(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> di
     try:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as exc:
-        raise InputError(
-            Message(
-                "{source}: not a Parquet file ({error})",
-                {"source": source, "error": str(exc).splitlines()[0][:200]},
-            )
-        ) from None
+        raise not_parquet(source, exc) from None
     return {str(row[0]): str(row[1]) for row in described}
 
 

@@ -273,6 +273,16 @@ def read_csv(path: Path | str, source: str | None = None) -> Iterator[Item]:
         yield line, csv_item(src, line, row)  # type: ignore[arg-type]
 
 
+def not_parquet(source: str, error: Exception) -> InputError:
+    """The error for a file DuckDB cannot read as Parquet (its first line of explanation)."""
+    return InputError(
+        Message(
+            "{source}: not a Parquet file ({error})",
+            {"source": source, "error": str(error).splitlines()[0][:200]},
+        )
+    )
+
+
 def read_parquet(path: Path | str, source: str | None = None) -> Iterator[Item]:
     """``(row, record or rejection)`` for every row of a Parquet file with the JSON Lines
     fields (nested ones as structs), rows numbered from 1. DuckDB (``kontakta-rules[duckdb]``)
@@ -290,12 +300,7 @@ def read_parquet(path: Path | str, source: str | None = None) -> Iterator[Item]:
     try:
         cursor = con.execute("SELECT to_json(row_) FROM read_parquet(?) AS row_", [str(path)])
     except duckdb.Error as exc:
-        raise InputError(
-            Message(
-                "{source}: not a Parquet file ({error})",
-                {"source": src, "error": str(exc).splitlines()[0][:200]},
-            )
-        ) from None
+        raise not_parquet(src, exc) from None
     line = 0
     while rows := cursor.fetchmany(10_000):
         for (text,) in rows:
